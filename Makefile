@@ -1,0 +1,70 @@
+# One entry point for people and CI. Everything installs into .venv with uv.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null)
+ifeq ($(UV),)
+UV := .tools/bin/uv
+endif
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/voorzieningen
+export UV_PYTHON_DOWNLOADS ?= never
+
+.PHONY: run run-worker install migrate demo test test-smoke bench lint format messages css openapi clean
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --all-groups
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) load-demo
+
+## Serve http://127.0.0.1:8000 with the embedded default (SQLite, in-process tasks, console e-mail).
+run: demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+## A real Celery worker + beat (only when CELERY_BROKER_URL is set).
+run-worker: install
+	$(BIN)/celery -A voorzieningen.conf.celery worker --beat --loglevel=info --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+## The whole suite (browser tests included when /usr/bin/chromium is installed).
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## The subset CI also runs on SQLite after the PostgreSQL run.
+test-smoke: install
+	$(BIN)/pytest -m smoke $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+lint: install
+	$(BIN)/ruff check src benchmarks
+	$(BIN)/ruff format --check src benchmarks
+
+format: install
+	$(BIN)/ruff check --fix src benchmarks
+	$(BIN)/ruff format src benchmarks
+
+## Regenerate the English translation catalogue (source strings are Dutch) and compile it.
+messages: install
+	cd src/voorzieningen && ../../$(MANAGE) makemessages -l en --no-obsolete --ignore 'tests/*' --ignore conftest.py && ../../$(MANAGE) compilemessages -l en
+
+## Rebuild the NL Design System CSS bundle committed under core/static/nlds (needs npm).
+css:
+	npm ci --no-audit --no-fund
+	python3 scripts/build_css.py
+
+openapi: install
+	$(MANAGE) spectacular --validate --fail-on-warn --file src/openapi.yaml
+
+clean:
+	rm -rf $(VENV) .tools var

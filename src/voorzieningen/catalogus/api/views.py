@@ -1,0 +1,75 @@
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import services
+from .serializers import (
+    ImportRunSerializer,
+    MutatiesSerializer,
+    OpleidingDetailSerializer,
+    OpleidingSerializer,
+    SyncSerializer,
+    ZoekSerializer,
+)
+
+
+class OpleidingList(generics.ListAPIView):
+    """Search the public catalogue (the same rules as the portal: active, CENTRAAL_AANMELDEN_MBO, whitelist)."""
+
+    serializer_class = OpleidingSerializer
+
+    @extend_schema(parameters=[ZoekSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = ZoekSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        d = params.validated_data
+        return services.zoek_opleidingen(
+            services.Zoekvraag(
+                tekst=d.get("q", ""),
+                niveau=d.get("niveau"),
+                leertraject=d.get("leertraject", ""),
+                plaats=d.get("plaats", ""),
+                inclusief_inactief=d.get("inactief", False),
+            )
+        )
+
+
+class OpleidingDetail(generics.RetrieveAPIView):
+    """One programme with its open cohorts (cohorts behind an access code are never listed here)."""
+
+    serializer_class = OpleidingDetailSerializer
+    lookup_field = "code"
+
+    def get_object(self):
+        opleiding = get_object_or_404(services.portal_opleidingen(), code=self.kwargs["code"])
+        opleiding.open_cohorten = services.zichtbare_cohorten(opleiding, timezone.localdate(), set())
+        return opleiding
+
+
+class SyncView(APIView):
+    @extend_schema(responses=SyncSerializer)
+    def get(self, request):
+        return Response(SyncSerializer({"laatste_sync": services.laatste_sync()}).data)
+
+
+class MutatiesView(APIView):
+    """Push RIO mutations near-realtime; applied at once, answered with the import run's counts and errors."""
+
+    authentication_classes = [BasicAuthentication, SessionAuthentication]
+    permission_classes = [permissions.IsAdminUser]
+
+    @extend_schema(request=MutatiesSerializer, responses={201: ImportRunSerializer, 422: ImportRunSerializer})
+    def post(self, request):
+        body = MutatiesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run = services.import_mutations(body.validated_data["opleidingen"], body.validated_data["cohorten"])
+        data = ImportRunSerializer(run).data
+        return Response(data, status=status.HTTP_422_UNPROCESSABLE_ENTITY if run.uitkomst == "failed" else 201)

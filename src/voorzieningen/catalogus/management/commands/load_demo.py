@@ -1,0 +1,29 @@
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from voorzieningen.catalogus import services
+from voorzieningen.catalogus.generator import generate
+from voorzieningen.catalogus.models import Instelling
+
+from ._progress import report
+
+
+class Command(BaseCommand):
+    help = "Load the demo data: a small slice of the national dataset, imported like RIO files. Idempotent."
+
+    def handle(self, **options):
+        dataset = generate(settings.DEMO_DATA_SEED, 0.05)
+        with tempfile.TemporaryDirectory() as tmp:
+            dataset.write(Path(tmp))
+            run = services.import_directory(Path(tmp))
+        report(self, run)
+        # one institution shows only its whitelist, so the demo shows that mode too
+        instelling = Instelling.objects.order_by("brin").last()
+        if instelling and not instelling.whitelist_actief:
+            instelling.whitelist_actief = True
+            instelling.save(update_fields=["whitelist_actief"])
+            picks = instelling.aanbieders.first().opleidingen.order_by("code")[:5]
+            instelling.whitelist.add(*picks)

@@ -1,0 +1,181 @@
+"""Catalogue domain logic: which cohorts are open, what the portal shows, and import runs."""
+
+import datetime
+import hmac
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from .importers.apply import apply_batch
+from .importers.files import ImportFileError
+from .importers.rows import ParsedBatch
+from .models import AangebodenOpleiding, Cohort, ImportRun, Instelling, RioType, SyncStatus
+
+logger = logging.getLogger(__name__)
+
+
+def cohort_is_open(cohort: Cohort, today: datetime.date) -> bool:
+    """Open: RIO status open, today inside the aanmeldperiode, end date not passed, and not full."""
+    if cohort.status != Cohort.Status.OPEN:
+        return False
+    if today < cohort.aanmelden_vanaf:
+        return False
+    if cohort.aanmelden_tot is not None and today > cohort.aanmelden_tot:
+        return False
+    if cohort.einddatum is not None and today > cohort.einddatum:
+        return False
+    return not cohort.is_vol
+
+
+def open_cohorts_q(today: datetime.date, prefix: str = "") -> Q:
+    """The same rule as :func:`cohort_is_open`, as a query filter."""
+    p = prefix
+    return (
+        Q(**{f"{p}status": Cohort.Status.OPEN, f"{p}aanmelden_vanaf__lte": today})
+        & (Q(**{f"{p}aanmelden_tot__isnull": True}) | Q(**{f"{p}aanmelden_tot__gte": today}))
+        & (Q(**{f"{p}einddatum__isnull": True}) | Q(**{f"{p}einddatum__gte": today}))
+        & (Q(**{f"{p}capaciteit__isnull": True}) | Q(**{f"{p}aantal_aanmeldingen__lt": F(f"{p}capaciteit")}))
+    )
+
+
+def portal_opleidingen() -> QuerySet[AangebodenOpleiding]:
+    """Programmes the portal may show: CENTRAAL_AANMELDEN_MBO providers, whitelist respected."""
+    whitelisted = Instelling.whitelist.through.objects.filter(
+        instelling_id=OuterRef("aanbieder__instelling_id"), aangebodenopleiding_id=OuterRef("pk")
+    )
+    return (
+        AangebodenOpleiding.objects.filter(aanbieder__rio_type=RioType.CENTRAAL_AANMELDEN_MBO)
+        .filter(Q(aanbieder__instelling__whitelist_actief=False) | Exists(whitelisted))
+        .select_related("aanbieder__instelling", "locatie", "kwalificatie")
+    )
+
+
+@dataclass
+class Zoekvraag:
+    tekst: str = ""
+    niveau: int | None = None
+    leertraject: str = ""
+    plaats: str = ""
+    instelling: str = ""  # BRIN
+    inclusief_inactief: bool = False
+
+
+def zoek_opleidingen(vraag: Zoekvraag) -> QuerySet[AangebodenOpleiding]:
+    qs = portal_opleidingen()
+    if not vraag.inclusief_inactief:
+        qs = qs.filter(actief=True)
+    for term in vraag.tekst.lower().split():
+        qs = qs.filter(zoektekst__contains=term)
+    if vraag.niveau:
+        qs = qs.filter(niveau=vraag.niveau)
+    if vraag.leertraject:
+        qs = qs.filter(leertraject=vraag.leertraject)
+    if vraag.plaats:
+        qs = qs.filter(locatie__plaatsnaam__iexact=vraag.plaats.strip())
+    if vraag.instelling:
+        qs = qs.filter(aanbieder__instelling__brin=vraag.instelling)
+    return qs.order_by("wervingsnaam", "pk")
+
+
+def zichtbare_cohorten(opleiding: AangebodenOpleiding, today: datetime.date, ontgrendeld: set[int]) -> list[Cohort]:
+    """Open cohorts; those behind an access code only once the student entered that code."""
+    cohorts = [c for c in opleiding.cohorten.all() if cohort_is_open(c, today)]
+    return [c for c in cohorts if not c.toegangscode or c.pk in ontgrendeld]
+
+
+def ontgrendel_cohorten(opleiding: AangebodenOpleiding, code: str, today: datetime.date) -> list[Cohort]:
+    """The open cohorts whose access code matches (case-insensitive, constant-time compare)."""
+    given = code.strip().casefold().encode()
+    if not given:
+        return []
+    return [
+        c
+        for c in opleiding.cohorten.exclude(toegangscode="")
+        if hmac.compare_digest(c.toegangscode.casefold().encode(), given) and cohort_is_open(c, today)
+    ]
+
+
+def laatste_sync() -> datetime.datetime | None:
+    dates = [s.laatste_sync for s in SyncStatus.objects.all() if s.laatste_sync]
+    return max(dates) if dates else None
+
+
+def run_import(bron: str, soort: str, load: Callable[[], ParsedBatch]) -> ImportRun:
+    """Load and apply one import, recording its outcome; a failed load writes nothing to the catalogue."""
+    from .rio.client import RioApiError
+
+    run = ImportRun.objects.create(bron=bron, soort=soort)
+    try:
+        batch = load()
+        counts = apply_batch(batch, full=soort == ImportRun.Soort.VOLLEDIG)
+    except (ImportFileError, RioApiError) as exc:
+        run.uitkomst, run.melding, run.klaar_op = ImportRun.Uitkomst.MISLUKT, str(exc), timezone.now()
+        run.save()
+        logger.warning("catalogue import %s/%s failed: %s", bron, soort, exc)
+        return run
+    except Exception as exc:
+        run.uitkomst, run.melding, run.klaar_op = ImportRun.Uitkomst.MISLUKT, repr(exc), timezone.now()
+        run.save()
+        raise
+    run.aantallen = counts
+    run.fouten = [e.as_dict() for e in batch.errors[:2000]]
+    run.uitkomst = ImportRun.Uitkomst.MET_FOUTEN if batch.errors else ImportRun.Uitkomst.GESLAAGD
+    run.klaar_op = timezone.now()
+    run.save()
+    status, _ = SyncStatus.objects.get_or_create(bron=bron)
+    if soort == ImportRun.Soort.VOLLEDIG:
+        status.laatste_volledige_sync = run.klaar_op
+    else:
+        status.laatste_mutatie_sync = run.klaar_op
+    status.save()
+    logger.info("catalogue import %s/%s: %s", bron, soort, counts)
+    return run
+
+
+BRON_BESTAND = "rio-bestand"
+BRON_API = "rio-api"
+
+
+def rio_client():
+    """The RIO LOD API client: the real API when RIO_API_URL is set, else the built-in simulator in-process."""
+    from django.conf import settings
+
+    from .rio.client import RioLodClient
+    from .rio.simulator import default_simulator
+
+    if settings.RIO_API_URL:
+        return RioLodClient(
+            settings.RIO_API_URL, timeout=settings.RIO_API_TIMEOUT, page_size=settings.RIO_API_PAGE_SIZE
+        )
+    base = "http://rio-simulator.invalid/api/rio/v2"
+    return RioLodClient(base, fetch=default_simulator().fetch(base))
+
+
+def sync_from_api(client=None) -> ImportRun:
+    """Full synchronisation from the RIO API (the nightly job)."""
+    from .importers.files import parse_row_dicts
+
+    client = client or rio_client()
+
+    def load():
+        opleidingen, cohorten = client.import_rows(timezone.localdate())
+        return parse_row_dicts(opleidingen, cohorten)
+
+    return run_import(BRON_API, ImportRun.Soort.VOLLEDIG, load)
+
+
+def import_directory(directory, *, mutation: bool = False, progress=None) -> ImportRun:
+    from .importers.files import parse_directory
+
+    soort = ImportRun.Soort.MUTATIES if mutation else ImportRun.Soort.VOLLEDIG
+    return run_import(BRON_BESTAND, soort, lambda: parse_directory(directory, mutation, progress))
+
+
+def import_mutations(opleidingen: list[dict], cohorten: list[dict], bron: str = BRON_API) -> ImportRun:
+    """Mutations pushed during the day (API or task): applied at once, near-realtime."""
+    from .importers.files import parse_row_dicts
+
+    return run_import(bron, ImportRun.Soort.MUTATIES, lambda: parse_row_dicts(opleidingen, cohorten, mutation=True))

@@ -1,0 +1,123 @@
+"""The public catalogue: search, inactive filter, whitelist mode and access-code cohorts."""
+
+import datetime
+
+import pytest
+from freezegun import freeze_time
+
+from voorzieningen.catalogus.models import Leertraject, RioType, SyncStatus
+
+from .factories import AanbiederFactory, CohortFactory, InstellingFactory, KwalificatieFactory, OpleidingFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
+
+
+def results(client, **params):
+    response = client.get("/", params)
+    assert response.status_code == 200
+    return {o.code for o in response.context["page"]} if response.context["page"] is not None else set()
+
+
+def test_search_by_name_crebo_level_leertraject_and_place(client):
+    kapper = OpleidingFactory(
+        wervingsnaam="Kapper", kwalificatie=KwalificatieFactory(crebo="25462", niveau=2), niveau=2
+    )
+    ict = OpleidingFactory(
+        wervingsnaam="Software developer", niveau=4, leertraject=Leertraject.BBL, locatie__plaatsnaam="Amersfoort"
+    )
+
+    assert results(client, q="kapp") == {kapper.code}
+    assert results(client, q="25462") == {kapper.code}
+    assert results(client, q="SOFTWARE developer") == {ict.code}
+    assert results(client, niveau=4) == {ict.code}
+    assert results(client, leertraject="BBL") == {ict.code}
+    assert results(client, plaats="amersfoort") == {ict.code}
+    assert results(client, q="software", niveau=2) == set()
+
+
+def test_inactive_programmes_are_filtered_out_by_default(client):
+    active = OpleidingFactory()
+    inactive = OpleidingFactory(actief=False)
+    assert results(client) == {active.code}
+    assert results(client, inactief="on") == {active.code, inactive.code}
+
+
+def test_only_centraal_aanmelden_providers_feed_the_portal(client):
+    shown = OpleidingFactory()
+    hidden = OpleidingFactory(aanbieder__rio_type=RioType.AANMELDEN)
+    assert results(client) == {shown.code}
+    assert client.get(f"/opleidingen/{hidden.code}/").status_code == 404
+
+
+def test_whitelist_mode_shows_only_whitelisted_programmes(client):
+    instelling = InstellingFactory(whitelist_actief=True)
+    aanbieder = AanbiederFactory(instelling=instelling)
+    on_list, off_list = OpleidingFactory(aanbieder=aanbieder), OpleidingFactory(aanbieder=aanbieder)
+    other = OpleidingFactory()
+    instelling.whitelist.add(on_list)
+    # another institution whitelisting a programme does not make it visible for this one
+    InstellingFactory(whitelist_actief=True).whitelist.add(off_list)
+
+    assert results(client) == {on_list.code, other.code}
+    assert client.get(f"/opleidingen/{off_list.code}/").status_code == 404
+
+
+def test_invalid_search_input_gives_a_clear_error(client):
+    response = client.get("/", {"niveau": "9"})
+    assert response.status_code == 200
+    assert "Controleer je zoekopdracht" in response.content.decode()
+    assert response.context["form"].errors["niveau"]
+
+
+@freeze_time("2027-01-10")
+def test_programme_page_lists_open_cohorts_and_hides_access_code_ones_until_unlocked(client):
+    opleiding = OpleidingFactory()
+    open_c = CohortFactory(opleiding=opleiding, code="2027-09")
+    CohortFactory(opleiding=opleiding, code="2026-09", aanmelden_tot=datetime.date(2026, 8, 31))
+    coded = CohortFactory(opleiding=opleiding, code="TALENT", toegangscode="Geheim42")
+    url = f"/opleidingen/{opleiding.code}/"
+
+    response = client.get(url)
+    assert [c.code for c in response.context["cohorten"]] == [open_c.code]
+
+    wrong = client.post(url, {"toegangscode": "fout"})
+    assert wrong.status_code == 400
+    assert "hoort niet bij een open cohort" in wrong.content.decode()
+    assert 'aria-invalid="true"' in wrong.content.decode()
+
+    unlocked = client.post(url, {"toegangscode": " geheim42 "}, follow=True)
+    assert {c.code for c in unlocked.context["cohorten"]} == {open_c.code, coded.code}
+
+
+@freeze_time("2027-01-10")
+def test_access_code_guessing_is_limited(client):
+    opleiding = OpleidingFactory()
+    CohortFactory(opleiding=opleiding, toegangscode="JUIST")
+    url = f"/opleidingen/{opleiding.code}/"
+    for _ in range(10):
+        client.post(url, {"toegangscode": "gok"})
+    response = client.post(url, {"toegangscode": "JUIST"})
+    assert "Te veel onjuiste pogingen" in response.content.decode()
+    assert len(response.context["cohorten"]) == 0
+
+
+def test_last_sync_date_is_shown(client):
+    SyncStatus.objects.create(
+        bron="rio-api", laatste_volledige_sync=datetime.datetime(2026, 11, 20, 2, 30, tzinfo=datetime.UTC)
+    )
+    content = client.get("/").content.decode()
+    assert "bijgewerkt uit RIO op 20 november 2026" in content
+
+
+def test_htmx_request_gets_only_the_results_fragment(client):
+    OpleidingFactory(wervingsnaam="Kok")
+    response = client.get("/", {"q": "kok"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "<html" not in body and "1 opleiding gevonden" in body
+
+
+def test_english_translation(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get("/").content.decode()
+    assert 'lang="en"' in body
+    assert "Find your mbo programme" in body

@@ -1,0 +1,232 @@
+"""Settings for every profile, read from the environment through :func:`config`.
+
+No variables set = the embedded default: SQLite file under ./var, tasks run in-process, mock DigiD,
+e-mail to the console, demo data. ``PROFILE=production`` turns on the strict production checks.
+"""
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+import environ
+from celery.schedules import crontab
+
+from .config import config
+
+SRC_DIR = Path(__file__).resolve().parents[1]
+BASE_DIR = SRC_DIR.parents[1]
+VAR_DIR = Path(config("VAR_DIR", str(BASE_DIR / "var"), help_text="Writable folder for the SQLite file and exports."))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+PROFILE = config("PROFILE", "embedded", help_text="'embedded' (laptop, demo) or 'production'.")
+IS_PRODUCTION = PROFILE == "production"
+
+DEBUG = config("DEBUG", not IS_PRODUCTION, help_text="Django debug mode; never on in production.")
+SECRET_KEY = config("SECRET_KEY", "", help_text="Django secret key; required in production.")
+if not SECRET_KEY:
+    if IS_PRODUCTION:
+        raise ImproperlyConfigured("SECRET_KEY must be set when PROFILE=production.")
+    SECRET_KEY = "embedded-default-insecure-key-do-not-use-in-production"
+ALLOWED_HOSTS = config(
+    "ALLOWED_HOSTS",
+    [] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"],
+    help_text="Comma-separated host names this instance answers to.",
+)
+CSRF_TRUSTED_ORIGINS = config("CSRF_TRUSTED_ORIGINS", [], help_text="Origins allowed to POST (https://…).")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "django_celery_beat",
+    "voorzieningen.core",
+    "voorzieningen.catalogus",
+]
+
+MIDDLEWARE = [
+    "voorzieningen.core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "voorzieningen.conf.urls"
+WSGI_APPLICATION = "voorzieningen.conf.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "voorzieningen.core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------------
+_env = environ.Env()
+DATABASE_URL = config(
+    "DATABASE_URL",
+    f"sqlite:///{VAR_DIR / 'voorzieningen.sqlite3'}",
+    help_text="postgres://user:pass@host:5432/name selects PostgreSQL (production and CI).",
+)
+DATABASES = {"default": environ.Env.db_url_config(DATABASE_URL)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL + immediate transactions keep the embedded default usable with a few concurrent requests.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = config("DB_CONN_MAX_AGE", 60, help_text="Seconds to keep DB connections.")
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Caches ---------------------------------------------------------------------------------------
+CACHE_URL = config("CACHE_URL", "locmemcache://", help_text="redis://127.0.0.1:6379/1 for a shared cache.")
+CACHES = {"default": environ.Env.cache_url_config(CACHE_URL)}
+
+# --- I18n -----------------------------------------------------------------------------------------
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if IS_PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+
+# --- E-mail ---------------------------------------------------------------------------------------
+EMAIL_BACKEND = config(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend",
+    help_text="django.core.mail.backends.smtp.EmailBackend in production.",
+)
+EMAIL_HOST = config("EMAIL_HOST", "localhost", help_text="SMTP host.")
+EMAIL_PORT = config("EMAIL_PORT", 25, help_text="SMTP port.")
+DEFAULT_FROM_EMAIL = config("DEFAULT_FROM_EMAIL", "noreply@mbovoorzieningen.example", help_text="Sender.")
+
+# --- Security -------------------------------------------------------------------------------------
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = IS_PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if IS_PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = config("SECURE_HSTS_SECONDS", 31536000, help_text="HSTS max-age in production.")
+LOGIN_URL = "admin:login"
+
+# --- Celery ---------------------------------------------------------------------------------------
+CELERY_BROKER_URL = config(
+    "CELERY_BROKER_URL",
+    "",
+    help_text="amqp://guest:guest@127.0.0.1:5672// or redis://127.0.0.1:6379/0; empty = tasks run in-process.",
+)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = config("CELERY_TASK_SOFT_TIME_LIMIT", 600, help_text="Seconds.")
+CELERY_TASK_TIME_LIMIT = config("CELERY_TASK_TIME_LIMIT", 900, help_text="Seconds.")
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "rio-full-sync-nightly": {
+        "task": "voorzieningen.catalogus.tasks.full_sync",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
+
+# --- APIs -----------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MBO Voorzieningen API",
+    "DESCRIPTION": "Public catalogue of mbo programmes (RIO) and the interfaces of Centraal Aanmelden.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Domain ---------------------------------------------------------------------------------------
+_shared = BASE_DIR.parent / "shared" / "data"
+REFERENCE_DATA_DIR = config(
+    "REFERENCE_DATA_DIR",
+    str(_shared) if _shared.is_dir() else "",
+    help_text="Folder with the public reference data (RIO, crebo, BRP tables, geo); empty = synthetic stand-ins.",
+)
+RIO_API_URL = config(
+    "RIO_API_URL",
+    "",
+    help_text="Base URL of the RIO LOD API v2 (…/api/rio/v2); empty = the built-in RIO simulator.",
+)
+RIO_API_TIMEOUT = config("RIO_API_TIMEOUT", 30, help_text="Seconds per RIO API request.")
+RIO_API_PAGE_SIZE = config("RIO_API_PAGE_SIZE", 100, help_text="Page size for the RIO API (max 100).")
+DEMO_DATA_SEED = config("DEMO_DATA_SEED", 2026, help_text="Seed of the demo slice of the national dataset.")
+
+# --- Logging --------------------------------------------------------------------------------------
+LOG_FORMAT = config("LOG_FORMAT", "json" if IS_PRODUCTION else "text", help_text="'json' or 'text'.")
+LOG_LEVEL = config("LOG_LEVEL", "INFO", help_text="Root log level.")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "voorzieningen.core.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "filters": {"request_id": {"()": "voorzieningen.core.logging.RequestIdFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+RIO_SIMULATOR_SEED = config(
+    "RIO_SIMULATOR_SEED", 2026, help_text="Seed of the dataset the built-in RIO simulator serves."
+)
+RIO_SIMULATOR_SCALE = config(
+    "RIO_SIMULATOR_SCALE", 0.05, help_text="Size of the simulator's dataset: 1.0 = national, 0.05 = demo slice."
+)

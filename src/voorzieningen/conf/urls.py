@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from drf_spectacular.views import SpectacularAPIView
+
+from voorzieningen.core import views as core_views
+
+urlpatterns = [
+    path("health", core_views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/catalogus/v1/", include("voorzieningen.catalogus.api.urls")),
+    path("simulators/rio/", include("voorzieningen.catalogus.rio.simulator_urls")),
+    path("", include("voorzieningen.catalogus.urls")),
+]

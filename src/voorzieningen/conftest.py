@@ -1,0 +1,48 @@
+import os
+import shutil
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _locmem_cache(settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def chromium_path():
+    """Debian's Chromium; browser tests skip without it, except in CI where they must run."""
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(path):
+        if os.environ.get("CI"):
+            pytest.fail("CI needs Debian's chromium for the browser tests (apt-get install chromium)")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture
+def browser_page(chromium_path, live_server):
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs beside the live server's DB access
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium_path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        page = browser.new_page(locale="nl-NL")
+        page.set_default_timeout(15000)
+        yield page
+        browser.close()

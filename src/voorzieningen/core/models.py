@@ -1,0 +1,49 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditLogEntry(models.Model):
+    """One read or change of personal data, by a person or a system.
+
+    Holds who, what, when, why and which object — and deliberately no copy of the data itself, so the
+    trail does not become a second store of personal data.
+    """
+
+    class ActorType(models.TextChoices):
+        PERSON = "person", _("Persoon")
+        SYSTEM = "system", _("Systeem")
+        ANONYMOUS = "anonymous", _("Anoniem")
+
+    class Action(models.TextChoices):
+        READ = "read", _("Inzien")
+        CREATE = "create", _("Aanmaken")
+        UPDATE = "update", _("Wijzigen")
+        DELETE = "delete", _("Verwijderen")
+        EXPORT = "export", _("Exporteren")
+        DISCLOSE = "disclose", _("Verstrekken")
+
+    timestamp = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+    actor_type = models.CharField(_("soort actor"), max_length=16, choices=ActorType.choices)
+    actor_id = models.CharField(_("actor"), max_length=200, db_index=True)
+    action = models.CharField(_("handeling"), max_length=16, choices=Action.choices)
+    object_type = models.CharField(_("objecttype"), max_length=100)
+    object_id = models.CharField(_("object"), max_length=100, blank=True)
+    subject_ref = models.CharField(
+        _("betrokkene"),
+        max_length=128,
+        blank=True,
+        db_index=True,
+        help_text=_("Pseudoniem van de betrokken persoon (gehasht), zodat de FG per persoon kan zoeken."),
+    )
+    reason = models.CharField(_("doel"), max_length=255)
+    request_id = models.CharField(_("request-id"), max_length=64, blank=True)
+    extra = models.JSONField(_("context"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit-logregel")
+        verbose_name_plural = _("audittrail")
+        ordering = ["-timestamp", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.timestamp:%Y-%m-%d %H:%M:%S} {self.actor_id} {self.action} {self.object_type}:{self.object_id}"

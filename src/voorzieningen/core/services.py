@@ -1,0 +1,81 @@
+"""Audit trail: the helpers every view, API and task calls when it reads or changes personal data."""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+
+from .middleware import current_request_id
+from .models import AuditLogEntry
+
+Action = AuditLogEntry.Action
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a person (staff, admin, student) or a system (SIS, koppelpunt, a scheduled job)."""
+
+    type: str
+    id: str
+
+    @classmethod
+    def system(cls, name: str) -> "Actor":
+        return cls(AuditLogEntry.ActorType.SYSTEM, name)
+
+    @classmethod
+    def from_request(cls, request) -> "Actor":
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return cls(AuditLogEntry.ActorType.PERSON, f"user:{user.pk}")
+        return cls(AuditLogEntry.ActorType.ANONYMOUS, "anonymous")
+
+
+def subject_ref(identifier: str) -> str:
+    """A stable pseudonym for a person (e.g. from the BSN) so the trail can be searched per person."""
+    if not identifier:
+        return ""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{identifier}".encode()).hexdigest()[:32]
+
+
+def audit(
+    actor: Actor,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    reason: str,
+    object_type: str = "",
+    object_id: str = "",
+    subject: str = "",
+    **extra,
+) -> AuditLogEntry:
+    if obj is not None:
+        object_type = object_type or obj._meta.label
+        object_id = object_id or str(obj.pk)
+    return AuditLogEntry.objects.create(
+        actor_type=actor.type,
+        actor_id=actor.id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        subject_ref=subject_ref(subject),
+        reason=reason,
+        request_id=current_request_id() or "",
+        extra=extra,
+    )
+
+
+def audit_read(actor: Actor, obj=None, *, reason: str, **kwargs) -> AuditLogEntry:
+    return audit(actor, Action.READ, obj, reason=reason, **kwargs)
+
+
+def audit_change(actor: Actor, obj=None, *, reason: str, created: bool = False, **kwargs) -> AuditLogEntry:
+    return audit(actor, Action.CREATE if created else Action.UPDATE, obj, reason=reason, **kwargs)
+
+
+def audit_delete(actor: Actor, obj=None, *, reason: str, **kwargs) -> AuditLogEntry:
+    return audit(actor, Action.DELETE, obj, reason=reason, **kwargs)
+
+
+def audit_export(actor: Actor, *, reason: str, object_type: str, **kwargs) -> AuditLogEntry:
+    return audit(actor, Action.EXPORT, None, reason=reason, object_type=object_type, **kwargs)

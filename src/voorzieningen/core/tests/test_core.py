@@ -1,0 +1,73 @@
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from voorzieningen.core.logging import JsonFormatter, RequestIdFilter
+from voorzieningen.core.models import AuditLogEntry
+from voorzieningen.core.services import Actor, audit_read, subject_ref
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.smoke
+def test_health_reports_database(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json()["checks"]["database"] == "ok"
+
+
+def test_health_is_503_when_the_broker_is_down(client, settings):
+    settings.CELERY_BROKER_URL = "amqp://guest:guest@127.0.0.1:1//"  # nothing listens on port 1
+    response = client.get("/health")
+    assert response.status_code == 503
+    assert response.json()["checks"]["broker"].startswith("error")
+
+
+def test_audit_read_records_who_what_why_and_a_pseudonym(admin_user, rf):
+    request = rf.get("/")
+    request.user = admin_user
+    entry = audit_read(Actor.from_request(request), admin_user, reason="test", subject="999993653")
+    assert entry.actor_id == f"user:{admin_user.pk}"
+    assert entry.object_type == "auth.User" and entry.object_id == str(admin_user.pk)
+    assert entry.subject_ref == subject_ref("999993653") and "999993653" not in entry.subject_ref
+    assert AuditLogEntry.objects.count() == 1
+
+
+def test_request_id_is_echoed_and_generated(client):
+    assert client.get("/health", HTTP_X_REQUEST_ID="abc-123")["X-Request-ID"] == "abc-123"
+    generated = client.get("/health", HTTP_X_REQUEST_ID="bad id with spaces")["X-Request-ID"]
+    assert len(generated) == 32
+
+
+def test_json_log_lines():
+    record = logging.makeLogRecord({"msg": "import %s", "args": ("klaar",), "levelname": "INFO", "bron": "rio"})
+    RequestIdFilter().filter(record)
+    line = json.loads(JsonFormatter().format(record))
+    assert line["message"] == "import klaar" and line["bron"] == "rio" and line["request_id"] == "-"
+
+
+def test_admin_requires_staff_login(client):
+    assert client.get("/admin/").status_code == 302
+
+
+def test_audit_trail_cannot_be_edited_in_admin(admin_client):
+    assert admin_client.get("/admin/core/auditlogentry/add/").status_code == 403
+
+
+def test_committed_openapi_document_is_up_to_date(tmp_path):
+    from django.core.management import call_command
+
+    generated = tmp_path / "openapi.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(generated))
+    committed = Path(__file__).resolve().parents[3] / "openapi.yaml"
+    assert committed.read_text() == generated.read_text(), "run `make openapi` and commit src/openapi.yaml"
+
+
+def test_every_english_translation_is_filled_in():
+    import polib
+
+    po = polib.pofile(str(Path(__file__).resolve().parents[2] / "locale/en/LC_MESSAGES/django.po"))
+    missing = [e.msgid for e in po if not e.translated() and not e.obsolete]
+    assert missing == [], f"untranslated: {missing[:10]}"
