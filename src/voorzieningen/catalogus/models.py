@@ -162,7 +162,9 @@ class AangebodenOpleiding(models.Model):
     class Meta:
         verbose_name = _("aangeboden opleiding")
         verbose_name_plural = _("aangeboden opleidingen")
-        indexes = [models.Index(fields=["actief", "niveau", "leertraject"])]
+        indexes = [
+            models.Index(fields=["actief", "niveau", "leertraject"]),
+        ]
 
     def __str__(self):
         return f"{self.wervingsnaam} ({self.kwalificatie.crebo}, {self.leertraject})"

@@ -6,13 +6,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from .importers.apply import apply_batch
 from .importers.files import ImportFileError
 from .importers.rows import ParsedBatch
-from .models import AangebodenOpleiding, Cohort, ImportRun, Instelling, RioType, SyncStatus
+from .models import AangebodenOpleiding, Cohort, ImportRun, Instelling, Onderwijsaanbieder, RioType, SyncStatus
 
 logger = logging.getLogger(__name__)
 
@@ -42,15 +43,19 @@ def open_cohorts_q(today: datetime.date, prefix: str = "") -> Q:
 
 
 def portal_opleidingen() -> QuerySet[AangebodenOpleiding]:
-    """Programmes the portal may show: CENTRAAL_AANMELDEN_MBO providers, whitelist respected."""
+    """Programmes the portal may show: CENTRAAL_AANMELDEN_MBO providers, whitelist respected.
+
+    Filters on provider ids computed up front (a few dozen) instead of joining providers and institutions
+    for every programme: the search stays an index-friendly scan of one table.
+    """
+    aanbieders = Onderwijsaanbieder.objects.filter(rio_type=RioType.CENTRAAL_AANMELDEN_MBO)
+    open_ids = list(aanbieders.filter(instelling__whitelist_actief=False).values_list("pk", flat=True))
     whitelisted = Instelling.whitelist.through.objects.filter(
-        instelling_id=OuterRef("aanbieder__instelling_id"), aangebodenopleiding_id=OuterRef("pk")
-    )
-    return (
-        AangebodenOpleiding.objects.filter(aanbieder__rio_type=RioType.CENTRAAL_AANMELDEN_MBO)
-        .filter(Q(aanbieder__instelling__whitelist_actief=False) | Exists(whitelisted))
-        .select_related("aanbieder__instelling", "locatie", "kwalificatie")
-    )
+        instelling__whitelist_actief=True,
+        aangebodenopleiding__aanbieder__rio_type=RioType.CENTRAAL_AANMELDEN_MBO,
+        aangebodenopleiding__aanbieder__instelling_id=F("instelling_id"),  # only an institution's own programmes
+    ).values("aangebodenopleiding_id")
+    return AangebodenOpleiding.objects.filter(Q(aanbieder_id__in=open_ids) | Q(pk__in=whitelisted))
 
 
 @dataclass
@@ -78,6 +83,21 @@ def zoek_opleidingen(vraag: Zoekvraag) -> QuerySet[AangebodenOpleiding]:
     if vraag.instelling:
         qs = qs.filter(aanbieder__instelling__brin=vraag.instelling)
     return qs.order_by("wervingsnaam", "pk")
+
+
+def met_details(opleidingen) -> list[AangebodenOpleiding]:
+    """Load one page of results with provider, institution, location and qualification.
+
+    Search sorts and pages on the bare table first; joining four tables for every match before taking the
+    top 20 is what made broad searches slow.
+    """
+    ids = [o.pk if isinstance(o, AangebodenOpleiding) else o for o in opleidingen]
+    found = (
+        AangebodenOpleiding.objects.select_related("aanbieder__instelling", "locatie", "kwalificatie")
+        .defer("zoektekst")
+        .in_bulk(ids)
+    )
+    return [found[pk] for pk in ids if pk in found]
 
 
 def zichtbare_cohorten(opleiding: AangebodenOpleiding, today: datetime.date, ontgrendeld: set[int]) -> list[Cohort]:
@@ -128,11 +148,21 @@ def run_import(bron: str, soort: str, load: Callable[[], ParsedBatch]) -> Import
     status, _ = SyncStatus.objects.get_or_create(bron=bron)
     if soort == ImportRun.Soort.VOLLEDIG:
         status.laatste_volledige_sync = run.klaar_op
+        _refresh_statistics()
     else:
         status.laatste_mutatie_sync = run.klaar_op
     status.save()
     logger.info("catalogue import %s/%s: %s", bron, soort, counts)
     return run
+
+
+def _refresh_statistics() -> None:
+    """After a bulk load PostgreSQL's planner still sees the old table sizes; search plans go bad until it knows."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [m._meta.db_table for m in (AangebodenOpleiding, Cohort, Onderwijsaanbieder, Instelling)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(tables)}")
 
 
 BRON_BESTAND = "rio-bestand"

@@ -30,7 +30,10 @@ def search(request):
     else:
         vraag = None
     if vraag is not None:
-        page = Paginator(services.zoek_opleidingen(vraag), 20).get_page(request.GET.get("pagina"))
+        page = Paginator(services.zoek_opleidingen(vraag).values_list("pk", flat=True), 20).get_page(
+            request.GET.get("pagina")
+        )
+        page.object_list = services.met_details(page.object_list)
     query = request.GET.copy()
     query.pop("pagina", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "laatste_sync": services.laatste_sync()}
@@ -39,7 +42,8 @@ def search(request):
 
 
 def _opleiding(code: str):
-    opleiding = services.portal_opleidingen().filter(code=code).first()
+    related = ("aanbieder__instelling", "locatie", "kwalificatie")
+    opleiding = services.portal_opleidingen().select_related(*related).filter(code=code).first()
     if opleiding is None:
         raise Http404(_("Deze opleiding bestaat niet of wordt niet via Centraal Aanmelden aangeboden."))
     return opleiding

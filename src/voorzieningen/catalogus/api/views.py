@@ -27,6 +27,10 @@ class OpleidingList(generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
+    def list(self, request, *args, **kwargs):
+        ids = self.paginate_queryset(self.get_queryset().values_list("pk", flat=True))
+        return self.get_paginated_response(self.get_serializer(services.met_details(ids), many=True).data)
+
     def get_queryset(self):
         params = ZoekSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
@@ -49,7 +53,8 @@ class OpleidingDetail(generics.RetrieveAPIView):
     lookup_field = "code"
 
     def get_object(self):
-        opleiding = get_object_or_404(services.portal_opleidingen(), code=self.kwargs["code"])
+        related = ("aanbieder__instelling", "locatie", "kwalificatie")
+        opleiding = get_object_or_404(services.portal_opleidingen().select_related(*related), code=self.kwargs["code"])
         opleiding.open_cohorten = services.zichtbare_cohorten(opleiding, timezone.localdate(), set())
         return opleiding
 
