@@ -4,7 +4,6 @@ Each reader returns plain tuples so the generator and the importers do not depen
 Everything here is optional: without the folder the callers use synthetic stand-ins.
 """
 
-import csv
 import json
 import math
 import statistics
@@ -12,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from django.conf import settings
+from voorzieningen.core.reference import data_dir, read_csv
 
 
 @dataclass(frozen=True)
@@ -26,15 +25,8 @@ class Plaats:
     lon: float
 
 
-def data_dir() -> Path | None:
-    path = Path(settings.REFERENCE_DATA_DIR) if settings.REFERENCE_DATA_DIR else None
-    return path if path and path.is_dir() else None
-
-
 def _csv(relative: str) -> list[dict]:
-    path = data_dir() / relative
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_csv(data_dir() / relative)
 
 
 def crebo_kwalificaties() -> list[tuple[str, str]]:

@@ -6,14 +6,23 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from .importers.apply import apply_batch
 from .importers.files import ImportFileError
 from .importers.rows import ParsedBatch
-from .models import AangebodenOpleiding, Cohort, ImportRun, Instelling, Onderwijsaanbieder, RioType, SyncStatus
+from .models import (
+    AangebodenOpleiding,
+    Cohort,
+    ImportRun,
+    Instelling,
+    Kwalificatie,
+    Onderwijsaanbieder,
+    RioType,
+    SyncStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -209,3 +218,20 @@ def import_mutations(opleidingen: list[dict], cohorten: list[dict], bron: str = 
     from .importers.files import parse_row_dicts
 
     return run_import(bron, ImportRun.Soort.MUTATIES, lambda: parse_row_dicts(opleidingen, cohorten, mutation=True))
+
+
+@transaction.atomic
+def import_reference_catalogus() -> dict[str, dict[str, int]]:
+    """The 4,103 real crebo qualifications and the mbo institutions (BRIN + name) from REFERENCE_DATA_DIR."""
+    from voorzieningen.core.bulk import sync_objects
+
+    from . import reference
+
+    kwalificaties = {o.crebo: o for o in Kwalificatie.objects.all()}
+    wanted = {crebo: {"naam": naam[:255]} for crebo, naam in reference.crebo_kwalificaties()}
+    make = lambda crebo, fields: Kwalificatie(crebo=crebo, **fields)  # noqa: E731
+    result = {"kwalificaties": sync_objects(Kwalificatie, kwalificaties, wanted, make)}
+    instellingen = {o.brin: o for o in Instelling.objects.all()}
+    wanted = {brin: {"naam": naam} for brin, naam in reference.mbo_instellingen()}
+    result["instellingen"] = sync_objects(Instelling, instellingen, wanted, lambda k, f: Instelling(brin=k, **f))
+    return result

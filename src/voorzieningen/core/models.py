@@ -47,3 +47,43 @@ class AuditLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.timestamp:%Y-%m-%d %H:%M:%S} {self.actor_id} {self.action} {self.object_type}:{self.object_id}"
+
+
+class Land(models.Model):
+    """A country from BRP landelijke tabel 34 (6030 = Nederland); used to validate addresses."""
+
+    NEDERLAND = "6030"
+
+    code = models.CharField(_("landcode"), max_length=4, primary_key=True)
+    omschrijving = models.CharField(_("omschrijving"), max_length=100)
+    ingang = models.DateField(_("datum ingang"), null=True, blank=True)
+    einde = models.DateField(_("datum einde"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("land")
+        verbose_name_plural = _("landen")
+        ordering = ["omschrijving"]
+
+    def __str__(self):
+        return f"{self.omschrijving} ({self.code})"
+
+
+class Gemeente(models.Model):
+    """A Dutch municipality (BRP tabel 33 / CBS) with its COROP region and a centroid from postcode areas."""
+
+    code = models.CharField(_("gemeentecode"), max_length=4, primary_key=True)
+    naam = models.CharField(_("naam"), max_length=100)
+    corop_code = models.CharField(_("COROP-code"), max_length=4, blank=True)
+    corop_naam = models.CharField(_("COROP-gebied"), max_length=100, blank=True)
+    latitude = models.FloatField(_("breedtegraad"), null=True, blank=True)
+    longitude = models.FloatField(_("lengtegraad"), null=True, blank=True)
+    actueel = models.BooleanField(_("actueel"), default=True)
+    nieuwe_code = models.CharField(_("opgegaan in"), max_length=4, blank=True)
+
+    class Meta:
+        verbose_name = _("gemeente")
+        verbose_name_plural = _("gemeenten")
+        ordering = ["naam"]
+
+    def __str__(self):
+        return f"{self.naam} ({self.code})"

@@ -1,7 +1,6 @@
 """Write a parsed batch into the catalogue: upserts in bulk, idempotent, all or nothing."""
 
 from collections import Counter
-from collections.abc import Iterable
 
 from django.db import models, transaction
 
@@ -14,16 +13,11 @@ from voorzieningen.catalogus.models import (
     Onderwijsbestuur,
     Onderwijslocatie,
 )
+from voorzieningen.core.bulk import CHUNK, sync_objects
+from voorzieningen.core.bulk import chunks as _chunks
 
 from .columns import COHORTEN_FILE, OPLEIDINGEN_FILE
 from .rows import ParsedBatch, RowError
-
-CHUNK = 900  # stays below SQLite's limit on query parameters
-
-
-def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _load(model: type[models.Model], key: str, keys: set) -> dict:
@@ -36,31 +30,11 @@ def _load(model: type[models.Model], key: str, keys: set) -> dict:
 
 
 def _sync(model, existing: dict, desired: dict, make, counts: Counter, label: str, keep_if_blank=()) -> bool:
-    """Bring ``existing`` (key -> object) in line with ``desired`` (key -> field values); True if rows were created."""
-    to_create, to_update, changed_fields = [], [], set()
-    for k, fields in desired.items():
-        obj = existing.get(k)
-        if obj is None:
-            to_create.append(make(k, fields))
-            continue
-        dirty = False
-        for name, value in fields.items():
-            if name in keep_if_blank and value in ("", None):
-                continue
-            if getattr(obj, name) != value:
-                setattr(obj, name, value)
-                changed_fields.add(name)
-                dirty = True
-        if dirty:
-            to_update.append(obj)
-    for chunk in _chunks(to_create):
-        model.objects.bulk_create(chunk)
-    for chunk in _chunks(to_update):
-        model.objects.bulk_update(chunk, sorted(changed_fields))
-    counts[f"{label}.nieuw"] += len(to_create)
-    counts[f"{label}.gewijzigd"] += len(to_update)
-    counts[f"{label}.ongewijzigd"] += len(desired) - len(to_create) - len(to_update)
-    return bool(to_create)
+    """Upsert and add the counts under ``label``; True when rows were created (their pks must be reloaded)."""
+    result = sync_objects(model, existing, desired, make, keep_if_blank)
+    for key, value in result.items():
+        counts[f"{label}.{key}"] += value
+    return bool(result["nieuw"])
 
 
 def _upsert(model, key: str, desired: dict, counts: Counter, label: str, keep_if_blank=()) -> dict:

@@ -2,11 +2,13 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from voorzieningen.catalogus import services
 from voorzieningen.catalogus.generator import generate
 from voorzieningen.catalogus.models import Instelling
+from voorzieningen.core import reference
 
 from ._progress import report
 
@@ -15,13 +17,15 @@ class Command(BaseCommand):
     help = "Load the demo data: a small slice of the national dataset, imported like RIO files. Idempotent."
 
     def handle(self, **options):
+        if reference.data_dir():
+            call_command("import_reference", stdout=self.stdout)
         dataset = generate(settings.DEMO_DATA_SEED, 0.05)
         with tempfile.TemporaryDirectory() as tmp:
             dataset.write(Path(tmp))
             run = services.import_directory(Path(tmp))
         report(self, run)
         # one institution shows only its whitelist, so the demo shows that mode too
-        instelling = Instelling.objects.order_by("brin").last()
+        instelling = Instelling.objects.filter(aanbieders__isnull=False).distinct().order_by("brin").last()
         if instelling and not instelling.whitelist_actief:
             instelling.whitelist_actief = True
             instelling.save(update_fields=["whitelist_actief"])
