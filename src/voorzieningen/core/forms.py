@@ -1,8 +1,23 @@
 from django import forms
 
+WIDGET_CLASSES = {
+    forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom",
+    forms.Select: "utrecht-select utrecht-select--html-select",
+    forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
+    forms.widgets.Input: "utrecht-textbox utrecht-textbox--html-input",
+}
+
 
 class AccessibleForm(forms.Form):
-    """Links help texts and errors to their inputs (aria-describedby, aria-invalid) for WCAG 2.1 AA."""
+    """NL Design System classes on every input; help texts and errors linked to it (WCAG 2.1 AA)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            for widget_type, css in WIDGET_CLASSES.items():
+                if isinstance(field.widget, widget_type):
+                    field.widget.attrs.setdefault("class", css)
+                    break
 
     def full_clean(self):
         super().full_clean()

@@ -29,3 +29,18 @@ class RequestIdMiddleware:
             _request_id.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class DutchByDefaultMiddleware:
+    """The portal speaks Dutch unless the visitor chose English with the language switch.
+
+    Placed before LocaleMiddleware: it hides the browser's Accept-Language, so only the explicit choice
+    (the language cookie) or the default (Dutch) decides.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

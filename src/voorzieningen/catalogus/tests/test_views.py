@@ -121,3 +121,14 @@ def test_english_translation(client):
     body = client.get("/").content.decode()
     assert 'lang="en"' in body
     assert "Find your mbo programme" in body
+
+
+def test_no_results_says_so(client):
+    body = client.get("/", {"q": "bestaatniet"}).content.decode()
+    assert "0 opleidingen gevonden" in body
+    assert "Geen opleidingen gevonden" in body
+
+
+def test_dutch_by_default_even_for_an_english_browser(client):
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="nl"' in body and "Vind je mbo-opleiding" in body
