@@ -71,3 +71,16 @@ def test_every_english_translation_is_filled_in():
     po = polib.pofile(str(Path(__file__).resolve().parents[2] / "locale/en/LC_MESSAGES/django.po"))
     missing = [e.msgid for e in po if not e.translated() and not e.obsolete]
     assert missing == [], f"untranslated: {missing[:10]}"
+
+
+def test_health_checks_a_real_broker(client, settings):
+    import socket
+
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        if probe.connect_ex(("127.0.0.1", 6379)) != 0:
+            pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json()["checks"]["broker"] == "ok"
