@@ -47,9 +47,15 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_celery_beat",
+    "solo",
+    "privates",
+    "simple_certmanager",
+    "digid_eherkenning",
     "voorzieningen.core",
+    "voorzieningen.identiteit",
     "voorzieningen.catalogus",
 ]
+AUTH_USER_MODEL = "identiteit.User"
 
 MIDDLEWARE = [
     "voorzieningen.core.middleware.RequestIdMiddleware",
@@ -151,6 +157,30 @@ if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = config("SECURE_HSTS_SECONDS", 31536000, help_text="HSTS max-age in production.")
 LOGIN_URL = "admin:login"
+
+# --- DigiD ----------------------------------------------------------------------------------------
+DIGID_MOCK = config(
+    "DIGID_MOCK",
+    not IS_PRODUCTION,
+    help_text="Use django-digid-eherkenning's mock IdP (the DigiD stub with the test BSNs) instead of SAML.",
+)
+if DIGID_MOCK and IS_PRODUCTION:
+    raise ImproperlyConfigured("DIGID_MOCK cannot be on when PROFILE=production.")
+AUTHENTICATION_BACKENDS = [
+    "voorzieningen.identiteit.backends.DigiDStubBackend"
+    if DIGID_MOCK
+    else "voorzieningen.identiteit.backends.DigiDBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+DIGID_MOCK_APP_TITLE = "MBO Voorzieningen — DigiD-stub"
+DIGID_MOCK_RETURN_URL = "/"
+DIGID_MOCK_CANCEL_URL = "/"
+DIGID_SESSION_AGE = 15 * 60  # DigiD checklist: a session lasts at most 15 minutes
+PRIVATE_MEDIA_ROOT = VAR_DIR / "private-media"
+PRIVATE_MEDIA_URL = "/private-media/"
+SENDFILE_BACKEND = "django_sendfile.backends.simple"
+SENDFILE_ROOT = PRIVATE_MEDIA_ROOT
+DUO_TIMEOUT = config("DUO_TIMEOUT", 5, help_text="Seconds to wait for DUO before telling the student to retry.")
 
 # --- Celery ---------------------------------------------------------------------------------------
 CELERY_BROKER_URL = config(

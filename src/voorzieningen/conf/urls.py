@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,3 +15,12 @@ urlpatterns = [
     path("simulators/rio/", include("voorzieningen.catalogus.rio.simulator_urls")),
     path("", include("voorzieningen.catalogus.urls")),
 ]
+
+if settings.DIGID_MOCK:
+    urlpatterns = [
+        path("digid/", include("digid_eherkenning.mock.digid_urls")),
+        path("digid/idp/", include("digid_eherkenning.mock.idp.digid_urls")),
+        *urlpatterns,
+    ]
+else:
+    urlpatterns = [path("digid/", include("digid_eherkenning.digid_urls")), *urlpatterns]

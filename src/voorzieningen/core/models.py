@@ -87,3 +87,21 @@ class Gemeente(models.Model):
 
     def __str__(self):
         return f"{self.naam} ({self.code})"
+
+
+class SimulatorMode(models.Model):
+    """How a simulator of an external service behaves ('normaal', 'traag', 'onbereikbaar').
+
+    Kept in the database, not in a per-process cache, so a command or a test can make DUO 'down' for
+    every web process at once.
+    """
+
+    name = models.CharField(_("simulator"), max_length=50, primary_key=True)
+    mode = models.CharField(_("gedrag"), max_length=20, default="normaal")
+
+    class Meta:
+        verbose_name = _("simulatorgedrag")
+        verbose_name_plural = _("simulatorgedrag")
+
+    def __str__(self):
+        return f"{self.name}: {self.mode}"

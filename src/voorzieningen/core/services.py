@@ -79,3 +79,21 @@ def audit_delete(actor: Actor, obj=None, *, reason: str, **kwargs) -> AuditLogEn
 
 def audit_export(actor: Actor, *, reason: str, object_type: str, **kwargs) -> AuditLogEntry:
     return audit(actor, Action.EXPORT, None, reason=reason, object_type=object_type, **kwargs)
+
+
+SIMULATOR_MODES = ("normaal", "traag", "onbereikbaar")
+
+
+def simulator_mode(name: str) -> str:
+    from .models import SimulatorMode
+
+    row = SimulatorMode.objects.filter(name=name).values_list("mode", flat=True).first()
+    return row or "normaal"
+
+
+def set_simulator_mode(name: str, mode: str) -> None:
+    from .models import SimulatorMode
+
+    if mode not in SIMULATOR_MODES:
+        raise ValueError(f"onbekend gedrag {mode!r}; kies uit {', '.join(SIMULATOR_MODES)}")
+    SimulatorMode.objects.update_or_create(name=name, defaults={"mode": mode})

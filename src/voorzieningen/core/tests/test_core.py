@@ -30,7 +30,7 @@ def test_audit_read_records_who_what_why_and_a_pseudonym(admin_user, rf):
     request.user = admin_user
     entry = audit_read(Actor.from_request(request), admin_user, reason="test", subject="999993653")
     assert entry.actor_id == f"user:{admin_user.pk}"
-    assert entry.object_type == "auth.User" and entry.object_id == str(admin_user.pk)
+    assert entry.object_type == "identiteit.User" and entry.object_id == str(admin_user.pk)
     assert entry.subject_ref == subject_ref("999993653") and "999993653" not in entry.subject_ref
     assert AuditLogEntry.objects.count() == 1
 

@@ -19,6 +19,8 @@ class Command(BaseCommand):
     def handle(self, **options):
         if reference.data_dir():
             call_command("import_reference", stdout=self.stdout)
+        if settings.DIGID_MOCK:
+            call_command("seed_digid_stub", stdout=self.stdout)
         dataset = generate(settings.DEMO_DATA_SEED, 0.05)
         with tempfile.TemporaryDirectory() as tmp:
             dataset.write(Path(tmp))
