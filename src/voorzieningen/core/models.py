@@ -105,3 +105,35 @@ class SimulatorMode(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.mode}"
+
+
+class OutboxBericht(models.Model):
+    """A message for another system, written in the same transaction as the change that causes it.
+
+    Delivered by a worker with retries; the idempotency key makes a second write of the same message a
+    no-op, and the payload is emptied once delivered so the outbox keeps no personal data longer than needed.
+    """
+
+    class Status(models.TextChoices):
+        WACHTEND = "wachtend", _("Wachtend")
+        AFGELEVERD = "afgeleverd", _("Afgeleverd")
+        MISLUKT = "mislukt", _("Mislukt (dead letter)")
+
+    kanaal = models.CharField(_("kanaal"), max_length=50, db_index=True)
+    sleutel = models.CharField(_("idempotentiesleutel"), max_length=200, unique=True)
+    payload = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.WACHTEND)
+    pogingen = models.PositiveIntegerField(_("pogingen"), default=0)
+    volgende_poging = models.DateTimeField(_("volgende poging"), db_index=True)
+    laatste_fout = models.TextField(_("laatste fout"), blank=True)
+    aangemaakt_op = models.DateTimeField(auto_now_add=True)
+    afgeleverd_op = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("uitgaand bericht")
+        verbose_name_plural = _("uitgaande berichten (outbox)")
+        ordering = ["aangemaakt_op", "pk"]
+        indexes = [models.Index(fields=["status", "volgende_poging"])]
+
+    def __str__(self):
+        return f"{self.kanaal}:{self.sleutel} ({self.status})"

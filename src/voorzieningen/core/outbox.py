@@ -1,0 +1,106 @@
+"""Transactional outbox: what goes to another system is written with the change, delivered after commit.
+
+Handlers are registered per channel (``@handler("email")``); a handler raises to signal failure. Failed
+messages are retried with exponential backoff and end in the dead-letter state after ``MAX_POGINGEN``.
+"""
+
+import datetime
+import logging
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import OutboxBericht
+
+logger = logging.getLogger(__name__)
+
+MAX_POGINGEN = 12  # about a day and a half with the backoff below
+HANDLERS: dict[str, Callable[[dict], None]] = {}
+
+
+def handler(kanaal: str):
+    def register(func):
+        HANDLERS[kanaal] = func
+        return func
+
+    return register
+
+
+def backoff(pogingen: int) -> datetime.timedelta:
+    return datetime.timedelta(seconds=min(30 * 2 ** (pogingen - 1), 6 * 3600))
+
+
+def _after_commit(func) -> None:
+    transaction.on_commit(func)
+
+
+def plaats(kanaal: str, sleutel: str, payload: dict) -> OutboxBericht:
+    """Queue a message (idempotent by key) and have it delivered once the transaction commits."""
+    bericht, created = OutboxBericht.objects.get_or_create(
+        sleutel=f"{kanaal}:{sleutel}",
+        defaults={"kanaal": kanaal, "payload": payload, "volgende_poging": timezone.now()},
+    )
+    if created:
+        from .tasks import deliver_outbox
+
+        _after_commit(lambda: deliver_outbox.delay(bericht.pk))
+    return bericht
+
+
+def lever(pk: int) -> str:
+    """Deliver one message now; returns its new status. Safe to call twice (a delivered one is skipped)."""
+    with transaction.atomic():
+        bericht = (
+            OutboxBericht.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, status=OutboxBericht.Status.WACHTEND)
+            .first()
+        )
+        if bericht is None:
+            return "overgeslagen"
+        bericht.pogingen += 1
+        try:
+            HANDLERS[bericht.kanaal](bericht.payload)
+        except Exception as exc:  # noqa: BLE001 — any failure of the receiver means: try again later
+            logger.warning("outbox: %s mislukt (poging %d): %s", bericht.sleutel, bericht.pogingen, exc)
+            bericht.laatste_fout = f"{type(exc).__name__}: {exc}"[:2000]
+            if bericht.pogingen >= MAX_POGINGEN:
+                bericht.status = OutboxBericht.Status.MISLUKT
+            bericht.volgende_poging = timezone.now() + backoff(bericht.pogingen)
+        else:
+            bericht.status = OutboxBericht.Status.AFGELEVERD
+            bericht.afgeleverd_op = timezone.now()
+            bericht.payload = {}  # transient: nothing personal stays once delivered
+            bericht.laatste_fout = ""
+        bericht.save()
+        return bericht.status
+
+
+def lever_openstaande(limit: int = 500) -> int:
+    """Deliver what is due (beat, every minute; also ``voorzieningen deliver-outbox``)."""
+    due = OutboxBericht.objects.filter(
+        status=OutboxBericht.Status.WACHTEND, volgende_poging__lte=timezone.now()
+    ).values_list("pk", flat=True)[:limit]
+    return sum(lever(pk) == OutboxBericht.Status.AFGELEVERD for pk in list(due))
+
+
+def opnieuw(pk: int) -> None:
+    """'Retry now' for a dead letter."""
+    OutboxBericht.objects.filter(pk=pk).exclude(status=OutboxBericht.Status.AFGELEVERD).update(
+        status=OutboxBericht.Status.WACHTEND, volgende_poging=timezone.now()
+    )
+    lever(pk)
+
+
+@handler("email")
+def _email(payload: dict) -> None:
+    from django.core.mail import EmailMultiAlternatives
+
+    message = EmailMultiAlternatives(payload["onderwerp"], payload["tekst"], to=[payload["aan"]])
+    if payload.get("html"):
+        message.attach_alternative(payload["html"], "text/html")
+    for bijlage in payload.get("bijlagen", []):
+        import base64
+
+        message.attach(bijlage["naam"], base64.b64decode(bijlage["inhoud"]), bijlage["type"])
+    message.send()

@@ -1,0 +1,73 @@
+import datetime
+
+from django.core import mail
+from django.utils import timezone
+
+import pytest
+
+from voorzieningen.core import outbox
+from voorzieningen.core.models import OutboxBericht
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kanaal(monkeypatch):
+    """A receiver that can be told to be down."""
+    state = {"down": False, "ontvangen": []}
+
+    def ontvang(payload):
+        if state["down"]:
+            raise ConnectionError("ontvanger onbereikbaar")
+        state["ontvangen"].append(payload)
+
+    monkeypatch.setitem(outbox.HANDLERS, "test", ontvang)
+    return state
+
+
+def test_delivered_after_commit_once_and_the_payload_is_emptied(kanaal, outbox_direct):
+    bericht = outbox.plaats("test", "a-1", {"bsn": "999990019"})
+    outbox.plaats("test", "a-1", {"bsn": "999990019"})  # the same message again: a no-op
+    bericht.refresh_from_db()
+    assert kanaal["ontvangen"] == [{"bsn": "999990019"}]
+    assert bericht.status == OutboxBericht.Status.AFGELEVERD and bericht.payload == {}
+    assert outbox.lever(bericht.pk) == "overgeslagen"
+
+
+def test_a_receiver_that_is_down_loses_nothing_and_is_retried_with_backoff(kanaal):
+    kanaal["down"] = True
+    bericht = outbox.plaats("test", "b-1", {"x": 1})
+    assert outbox.lever(bericht.pk) == OutboxBericht.Status.WACHTEND
+    bericht.refresh_from_db()
+    assert bericht.pogingen == 1 and "onbereikbaar" in bericht.laatste_fout and bericht.payload == {"x": 1}
+    assert bericht.volgende_poging > timezone.now() + datetime.timedelta(seconds=25)
+    assert outbox.lever_openstaande() == 0  # not due yet
+
+    kanaal["down"] = False
+    OutboxBericht.objects.update(volgende_poging=timezone.now())
+    assert outbox.lever_openstaande() == 1
+    assert kanaal["ontvangen"] == [{"x": 1}]
+
+
+def test_after_the_maximum_it_is_a_dead_letter_until_retried(kanaal):
+    kanaal["down"] = True
+    bericht = outbox.plaats("test", "c-1", {"x": 2})
+    for _ in range(outbox.MAX_POGINGEN):
+        OutboxBericht.objects.filter(pk=bericht.pk).update(volgende_poging=timezone.now())
+        outbox.lever(bericht.pk)
+    bericht.refresh_from_db()
+    assert bericht.status == OutboxBericht.Status.MISLUKT
+    kanaal["down"] = False
+    outbox.opnieuw(bericht.pk)
+    bericht.refresh_from_db()
+    assert bericht.status == OutboxBericht.Status.AFGELEVERD
+
+
+def test_backoff_grows_and_is_capped():
+    waits = [outbox.backoff(n).total_seconds() for n in range(1, 20)]
+    assert waits[0] == 30 and waits == sorted(waits) and max(waits) == 6 * 3600
+
+
+def test_email_channel(outbox_direct):
+    outbox.plaats("email", "m-1", {"aan": "a@example.nl", "onderwerp": "Hallo", "tekst": "Tekst"})
+    assert mail.outbox[0].subject == "Hallo" and mail.outbox[0].to == ["a@example.nl"]
