@@ -35,8 +35,13 @@ run: demo
 run-worker: install
 	$(BIN)/celery -A voorzieningen.conf.celery worker --beat --loglevel=info --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
+## axe-core (for the accessibility checks in the browser tests) from npm; skipped with a note without npm.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the axe-core checks of the browser tests will be skipped"; fi
+
 ## The whole suite (browser tests included when /usr/bin/chromium is installed).
-test: install
+test: install node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## The subset CI also runs on SQLite after the PostgreSQL run.

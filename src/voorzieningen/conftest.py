@@ -46,3 +46,11 @@ def browser_page(chromium_path, live_server):
         page.set_default_timeout(15000)
         yield page
         browser.close()
+
+
+@pytest.fixture
+def outbox_direct(monkeypatch):
+    """Deliver outbox messages at once: the test transaction never commits, so on_commit would never fire."""
+    from voorzieningen.core import outbox
+
+    monkeypatch.setattr(outbox, "_after_commit", lambda func: func())

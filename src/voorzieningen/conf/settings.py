@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "voorzieningen.core",
     "voorzieningen.identiteit",
     "voorzieningen.catalogus",
+    "voorzieningen.instellingen",
+    "voorzieningen.aanmelden",
 ]
 AUTH_USER_MODEL = "identiteit.User"
 
@@ -180,7 +182,32 @@ PRIVATE_MEDIA_ROOT = VAR_DIR / "private-media"
 PRIVATE_MEDIA_URL = "/private-media/"
 SENDFILE_BACKEND = "django_sendfile.backends.simple"
 SENDFILE_ROOT = PRIVATE_MEDIA_ROOT
+PUBLIC_BASE_URL = config(
+    "PUBLIC_BASE_URL",
+    "http://127.0.0.1:8000",
+    help_text="Public address of the portal, for links in e-mails and on receipts (no trailing slash).",
+).rstrip("/")
 DUO_TIMEOUT = config("DUO_TIMEOUT", 5, help_text="Seconds to wait for DUO before telling the student to retry.")
+SBB_TIMEOUT = config("SBB_TIMEOUT", 5, help_text="Seconds to wait for SBB before telling the student to retry.")
+SBB_API_URL = config(
+    "SBB_API_URL",
+    "",
+    help_text="Base URL of the SBB leerbedrijven JSON API (see aanmelden/sbb.py); empty = the built-in SBB simulator.",
+)
+RECEIPT_SIGNING_KEY = config(
+    "RECEIPT_SIGNING_KEY",
+    "",
+    help_text="Base64 of the raw 32-byte Ed25519 seed that signs application receipts; "
+    "empty = derived from SECRET_KEY (not allowed in production).",
+)
+if not RECEIPT_SIGNING_KEY and IS_PRODUCTION:
+    raise ImproperlyConfigured("RECEIPT_SIGNING_KEY must be set when PROFILE=production.")
+RECEIPT_PREVIOUS_PUBLIC_KEYS = config(
+    "RECEIPT_PREVIOUS_PUBLIC_KEYS",
+    [],
+    help_text="Comma-separated base64 raw Ed25519 public keys of earlier signing keys, "
+    "so receipts issued before a key rotation still verify.",
+)
 
 # --- Celery ---------------------------------------------------------------------------------------
 CELERY_BROKER_URL = config(
@@ -201,6 +228,10 @@ CELERY_BEAT_SCHEDULE = {
     "rio-full-sync-nightly": {
         "task": "voorzieningen.catalogus.tasks.full_sync",
         "schedule": crontab(hour=2, minute=30),
+    },
+    "outbox-deliver-due": {
+        "task": "voorzieningen.core.tasks.deliver_due_outbox",
+        "schedule": 60.0,
     },
 }
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/catalogus/v1/", include("voorzieningen.catalogus.api.urls")),
     path("simulators/rio/", include("voorzieningen.catalogus.rio.simulator_urls")),
+    path("simulators/sbb/", include("voorzieningen.aanmelden.sbb_simulator_views")),
+    path("", include("voorzieningen.aanmelden.urls")),
     path("", include("voorzieningen.catalogus.urls")),
 ]
 

@@ -33,3 +33,23 @@ class Command(BaseCommand):
             instelling.save(update_fields=["whitelist_actief"])
             picks = instelling.aanbieders.first().opleidingen.order_by("code")[:5]
             instelling.whitelist.add(*picks)
+        self._demo_instellingsconfiguratie()
+
+    def _demo_instellingsconfiguratie(self):
+        """The first institution gets return links, an allowed domain and a registratiecode for the demo."""
+        from voorzieningen.instellingen.models import Instellingsconfiguratie
+
+        instelling = Instelling.objects.filter(aanbieders__isnull=False).distinct().order_by("brin").first()
+        if instelling is None:
+            return
+        _, created = Instellingsconfiguratie.objects.get_or_create(
+            instelling=instelling,
+            defaults={
+                "toegestane_domeinen": "example.nl",
+                "retour_url_succes": "https://www.example.nl/aanmelden/bedankt",
+                "retour_url_fout": "https://www.example.nl/aanmelden/niet-gelukt",
+                "registratiecode": "DEMO-ZONDER-BSN",
+            },
+        )
+        if created:
+            self.stdout.write(f"Demo: {instelling.naam} heeft registratiecode DEMO-ZONDER-BSN en domein example.nl")

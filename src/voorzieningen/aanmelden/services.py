@@ -1,0 +1,533 @@
+"""The student journey: environment, DUO prefill, drafts, submit, withdraw, status changes, deletion.
+
+Views and the SIS API call these; nothing here knows about requests or templates (e-mails aside).
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from voorzieningen.catalogus import services as catalogus
+from voorzieningen.catalogus.models import Cohort, Leertraject
+from voorzieningen.core import outbox
+from voorzieningen.core.services import Actor, audit_change, audit_delete
+from voorzieningen.identiteit import duo
+
+from . import adres as adresregels
+from .models import (
+    Aanmelder,
+    Aanmelding,
+    Concept,
+    Interessemelding,
+    KetenIdTeller,
+    Ouder,
+    StatusWijziging,
+    Verstrekking,
+)
+from .statussen import BEZET_PLAATS, INTREKBAAR, Status, is_toegestaan
+
+logger = logging.getLogger(__name__)
+
+KETEN_ID_START = 9_000_000_000  # the portal uses only the ketenId range starting with 9
+KETEN_ID_EINDE = 9_999_999_999
+BBL_TRAJECTEN = frozenset({Leertraject.BBL, Leertraject.CBL, Leertraject.CBL_DT})
+MEERDERJARIG = 18
+MAX_OUDERS = 2
+MAX_KENMERKEN = 10
+
+
+class AanmeldenFout(Exception):
+    """A refusal the student must see, with a machine-readable code."""
+
+    code = "fout"
+
+    def __init__(self, message: str, **context):
+        super().__init__(message)
+        self.context = context
+
+
+class CohortVol(AanmeldenFout):
+    code = "cohort_vol"
+
+
+class CohortGesloten(AanmeldenFout):
+    code = "cohort_gesloten"
+
+
+class Onvolledig(AanmeldenFout):
+    code = "onvolledig"
+
+
+class StatusNietToegestaan(AanmeldenFout):
+    code = "status_niet_toegestaan"
+
+
+# --- ids ---------------------------------------------------------------------------------------------
+
+
+def volgend_keten_id() -> str:
+    """Unique, numeric, from the range starting with 9. PostgreSQL: a sequence, so submits never wait."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval('aanmelden_keten_id_seq')")
+            waarde = cursor.fetchone()[0]
+    else:
+        with transaction.atomic():
+            updated = KetenIdTeller.objects.filter(pk=1).update(laatste=F("laatste") + 1)
+            if not updated:
+                KetenIdTeller.objects.create(pk=1, laatste=KETEN_ID_START)
+            waarde = KetenIdTeller.objects.get(pk=1).laatste
+    if not KETEN_ID_START <= waarde <= KETEN_ID_EINDE:
+        raise RuntimeError("De reeks ketenId's (9xxxxxxxxx) is op.")
+    return str(waarde)
+
+
+# --- the environment ---------------------------------------------------------------------------------
+
+
+def aanmelder_voor(user) -> Aanmelder:
+    aanmelder, _ = Aanmelder.objects.get_or_create(user=user)
+    return aanmelder
+
+
+def haal_duo_gegevens(aanmelder: Aanmelder, actor: Actor) -> None:
+    """Fetch personal data and prior education from DUO (at login). Raises duo.DuoUnavailable.
+
+    A secret address (indicatie 7) is dropped here, so it is never shown, stored or delivered.
+    """
+    bsn = aanmelder.user.bsn
+    resultaat = duo.ophalen(bsn)
+    if resultaat is None:
+        raise AanmeldenFout("DUO kent dit burgerservicenummer niet.")
+    persoon = resultaat.persoon.as_dict()
+    aanmelder.adres_geheim = resultaat.persoon.adres.is_geheim
+    if aanmelder.adres_geheim:
+        persoon["adres"] = None
+    else:
+        persoon["adres"] = {k: v for k, v in persoon["adres"].items() if k in adresregels.VELDEN}
+        aanmelder.handmatig_adres = None
+    aanmelder.persoon = persoon
+    aanmelder.vooropleidingen = [v.as_dict() for v in resultaat.vooropleidingen]
+    aanmelder.duo_opgehaald_op = timezone.now()
+    aanmelder.save()
+    audit_change(actor, aanmelder, reason="Persoonsgegevens en vooropleiding bij DUO opgehaald", subject=bsn)
+
+
+def leeftijd(aanmelder: Aanmelder, op: datetime.date | None = None) -> int | None:
+    geboren = aanmelder.persoon.get("geboortedatum")
+    if not geboren:
+        return None
+    born = datetime.date.fromisoformat(geboren)
+    op = op or timezone.localdate()
+    return op.year - born.year - ((op.month, op.day) < (born.month, born.day))
+
+
+def is_minderjarig(aanmelder: Aanmelder) -> bool:
+    jaren = leeftijd(aanmelder)
+    return jaren is not None and jaren < MEERDERJARIG
+
+
+def bewaar_handmatig_adres(aanmelder: Aanmelder, data: dict, actor: Actor) -> dict[str, list[str]]:
+    adres, fouten = adresregels.valideer(data, adresregels.geldige_landcodes())
+    if not fouten:
+        aanmelder.handmatig_adres = adres
+        aanmelder.save(update_fields=["handmatig_adres", "laatst_actief_op"])
+        audit_change(actor, aanmelder, reason="Zelf ingevoerd adres opgeslagen", subject=aanmelder.user.bsn)
+    return fouten
+
+
+def bewaar_contact(aanmelder: Aanmelder, email: str, telefoon: str, actor: Actor) -> None:
+    aanmelder.email, aanmelder.telefoon = email, telefoon
+    aanmelder.save(update_fields=["email", "telefoon", "laatst_actief_op"])
+    audit_change(actor, aanmelder, reason="Contactgegevens gewijzigd", subject=aanmelder.user.bsn)
+
+
+def bewaar_ouders(aanmelder: Aanmelder, ouders: list[dict], actor: Actor) -> None:
+    with transaction.atomic():
+        aanmelder.ouders.all().delete()
+        Ouder.objects.bulk_create(Ouder(aanmelder=aanmelder, **o) for o in ouders[:MAX_OUDERS])
+    audit_change(actor, aanmelder, reason="Ouders/verzorgers gewijzigd", subject=aanmelder.user.bsn)
+
+
+# --- drafts and the wizard's steps ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stap:
+    slug: str
+    titel: str
+
+
+def stappen(concept: Concept) -> list[Stap]:
+    from django.utils.translation import gettext as _
+
+    result = [
+        Stap("persoonsgegevens", _("Persoonsgegevens")),
+        Stap("contact", _("Contactgegevens")),
+        Stap("ouders", _("Ouders/verzorgers")),
+        Stap("vooropleiding", _("Vooropleiding")),
+    ]
+    if concept.cohort.opleiding.leertraject in BBL_TRAJECTEN:
+        result.append(Stap("leerbedrijf", _("Leerbedrijf")))
+    if concept.cohort.toegangscode:
+        result.append(Stap("toegangscode", _("Toegangscode")))
+    result.append(Stap("controleren", _("Controleren en indienen")))
+    return result
+
+
+def start_concept(
+    aanmelder: Aanmelder,
+    cohort: Cohort,
+    *,
+    via_deeplink: bool = False,
+    return_url: str = "",
+    kenmerken: dict | None = None,
+    ontgrendeld: bool = False,
+) -> Concept:
+    """Resume the open draft for this cohort or start one; the deeplink's data replace older ones."""
+    kenmerken = dict(list((kenmerken or {}).items())[:MAX_KENMERKEN])
+    concept = aanmelder.concepten.filter(cohort=cohort).order_by("-gewijzigd_op").first()
+    if concept is None:
+        concept = Concept(aanmelder=aanmelder, cohort=cohort)
+    if via_deeplink:
+        concept.via_deeplink, concept.return_url, concept.kenmerken = True, return_url, kenmerken
+    concept.toegangscode_ok = concept.toegangscode_ok or ontgrendeld or not cohort.toegangscode
+    concept.save()
+    return concept
+
+
+def markeer_stap(concept: Concept, slug: str) -> None:
+    if slug not in concept.voltooide_stappen:
+        concept.voltooide_stappen = [*concept.voltooide_stappen, slug]
+        concept.save(update_fields=["voltooide_stappen", "gewijzigd_op"])
+
+
+def ontbrekend(concept: Concept) -> list[str]:
+    """What still blocks the submit, as Dutch sentences for the summary page."""
+    from django.utils.translation import gettext as _
+
+    aanmelder = concept.aanmelder
+    problemen = []
+    if not aanmelder.duo_opgehaald_op:
+        problemen.append(_("Je gegevens zijn nog niet bij DUO opgehaald."))
+    if aanmelder.adres_geheim and not aanmelder.handmatig_adres:
+        problemen.append(_("Vul het adres in dat de school mag gebruiken."))
+    if not aanmelder.email:
+        problemen.append(_("Vul je e-mailadres in."))
+    if is_minderjarig(aanmelder) and not aanmelder.ouders.exists():
+        problemen.append(_("Je bent jonger dan 18: vul minstens één ouder of verzorger in."))
+    if concept.cohort.toegangscode and not concept.toegangscode_ok:
+        problemen.append(_("Vul de toegangscode van dit cohort in."))
+    for stap in stappen(concept)[:-1]:
+        if stap.slug not in concept.voltooide_stappen:
+            problemen.append(_("Stap '%(stap)s' is nog niet afgerond.") % {"stap": stap.titel})
+    return problemen
+
+
+def controleer_toegangscode(concept: Concept, code: str) -> bool:
+    ok = bool(concept.cohort.toegangscode) and code.strip() == concept.cohort.toegangscode
+    if ok:
+        concept.toegangscode_ok = True
+        concept.save(update_fields=["toegangscode_ok", "gewijzigd_op"])
+    return ok
+
+
+def kies_leerbedrijf(concept: Concept, leerbedrijf: dict | None) -> None:
+    concept.leerbedrijf = leerbedrijf
+    concept.save(update_fields=["leerbedrijf", "gewijzigd_op"])
+
+
+# --- submit --------------------------------------------------------------------------------------------
+
+
+def andere_cohorten(cohort: Cohort, today: datetime.date, limit: int = 10) -> list[Cohort]:
+    """The institution's other open cohorts, this programme's first, for a student facing a full one."""
+    instelling_id = cohort.opleiding.aanbieder.instelling_id
+    qs = (
+        Cohort.objects.filter(catalogus.open_cohorts_q(today), opleiding__in=catalogus.portal_opleidingen())
+        .filter(opleiding__aanbieder__instelling_id=instelling_id, toegangscode="")
+        .exclude(pk=cohort.pk)
+        .select_related("opleiding")
+    )
+    eigen = list(qs.filter(opleiding_id=cohort.opleiding_id)[:limit])
+    return eigen + list(
+        qs.exclude(opleiding_id=cohort.opleiding_id).order_by("opleiding__wervingsnaam")[: limit - len(eigen)]
+    )
+
+
+def snapshot(aanmelder: Aanmelder) -> dict:
+    """The personal data delivered to the SIS with the application, frozen at submit."""
+    persoon = {k: v for k, v in aanmelder.persoon.items() if k != "adres"}
+    return {
+        "persoon": persoon,
+        "adres": aanmelder.adres,
+        "adres_handmatig": aanmelder.adres_geheim,
+        "contact": {"email": aanmelder.email, "telefoon": aanmelder.telefoon},
+        "ouders": [o.as_dict() for o in aanmelder.ouders.all()],
+        "vooropleidingen": aanmelder.vooropleidingen,
+    }
+
+
+def dien_in(concept_token, aanmelder: Aanmelder, actor: Actor) -> Aanmelding:
+    """Submit a draft: atomic, and idempotent on the draft's token (double click, back button, retry)."""
+    bestaande = Aanmelding.objects.filter(indien_token=concept_token, aanmelder=aanmelder).first()
+    if bestaande:
+        return bestaande
+    try:
+        with transaction.atomic():
+            concept = (
+                Concept.objects.select_for_update()
+                .select_related("cohort__opleiding__aanbieder", "cohort__opleiding__kwalificatie")
+                .filter(token=concept_token, aanmelder=aanmelder)
+                .first()
+            )
+            if concept is None:
+                # Deleted by a concurrent submit of the same draft that has committed by now.
+                return Aanmelding.objects.get(indien_token=concept_token, aanmelder=aanmelder)
+            aanmelding = _dien_in(concept, aanmelder, actor)
+    except IntegrityError:
+        return Aanmelding.objects.get(indien_token=concept_token, aanmelder=aanmelder)
+    _mail_ontvangstbewijs(aanmelding)
+    return aanmelding
+
+
+def _dien_in(concept: Concept, aanmelder: Aanmelder, actor: Actor) -> Aanmelding:
+    from django.utils.translation import gettext as _
+
+    problemen = ontbrekend(concept)
+    if problemen:
+        raise Onvolledig(" ".join(problemen), problemen=problemen)
+    now = timezone.now()
+    today = timezone.localdate()
+    cohort = concept.cohort
+    opleiding = cohort.opleiding
+    if not catalogus.portal_opleidingen().filter(pk=opleiding.pk).exists():
+        raise CohortGesloten(_("Deze opleiding wordt niet (meer) via Centraal Aanmelden aangeboden."))
+    if cohort.capaciteit is not None:
+        cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)  # serialise the last places
+    if not catalogus.cohort_is_open(cohort, today):
+        alternatieven = andere_cohorten(cohort, today)
+        if cohort.is_vol:
+            raise CohortVol(
+                _("Dit cohort is vol: er zijn geen plaatsen meer. Kies een ander startmoment of een andere opleiding."),
+                alternatieven=alternatieven,
+            )
+        raise CohortGesloten(_("Aanmelden voor dit cohort is gesloten."), alternatieven=alternatieven)
+
+    aanmelding = Aanmelding.objects.create(
+        keten_id=volgend_keten_id(),
+        indien_token=concept.token,
+        aanmelder=aanmelder,
+        cohort=cohort,
+        opleiding=opleiding,
+        onderwijsaanbieder=opleiding.aanbieder,
+        instelling_id=opleiding.aanbieder.instelling_id,
+        crebo=opleiding.kwalificatie.crebo,
+        leertraject=opleiding.leertraject,
+        status=Status.SUBMITTED,
+        ingediend_op=now,
+        status_gewijzigd_op=now,
+        gegevens=snapshot(aanmelder),
+        leerbedrijf=concept.leerbedrijf if opleiding.leertraject in BBL_TRAJECTEN else None,
+        kenmerken=concept.kenmerken,
+        via_deeplink=concept.via_deeplink,
+        return_url=concept.return_url,
+    )
+    Cohort.objects.filter(pk=cohort.pk).update(aantal_aanmeldingen=F("aantal_aanmeldingen") + 1)
+    StatusWijziging.objects.create(
+        aanmelding=aanmelding, status=Status.SUBMITTED, tijdstip=now, bron=StatusWijziging.Bron.PORTAAL
+    )
+    aanmelding.ontvangstbewijs = onderteken_ontvangstbewijs(aanmelding)
+    aanmelding.save(update_fields=["ontvangstbewijs"])
+    concept.delete()
+    audit_change(actor, aanmelding, reason="Aanmelding ingediend", created=True, subject=aanmelder.user.bsn)
+    return aanmelding
+
+
+def bewijs_van(aanmelding: Aanmelding):
+    from .ontvangstbewijs import Bewijs
+
+    opleiding, cohort = aanmelding.opleiding, aanmelding.cohort
+    return Bewijs(
+        ca_keten_id=str(aanmelding.ca_keten_id),
+        keten_id=aanmelding.keten_id,
+        instelling=aanmelding.instelling.naam,
+        brin=aanmelding.instelling.brin,
+        opleiding=f"{opleiding.wervingsnaam} ({opleiding.leertraject})",
+        crebo=aanmelding.crebo,
+        cohort=cohort.code,
+        begindatum=cohort.begindatum.isoformat(),
+        ingediend_op=aanmelding.ingediend_op.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z"),
+    )
+
+
+def onderteken_ontvangstbewijs(aanmelding: Aanmelding) -> str:
+    from .ontvangstbewijs import onderteken
+
+    return onderteken(bewijs_van(aanmelding))
+
+
+# --- e-mail ----------------------------------------------------------------------------------------
+
+
+def _mail(aanmelding: Aanmelding, sjabloon: str, sleutel: str, bijlagen: list | None = None, **context) -> None:
+    aanmelder = aanmelding.aanmelder
+    if aanmelder is None or not aanmelder.email:
+        return
+    with translation.override(aanmelder.taal or "nl"):
+        context = {"aanmelding": aanmelding, "aanmelder": aanmelder, **context}
+        onderwerp = render_to_string(f"aanmelden/email/{sjabloon}_onderwerp.txt", context).strip()
+        tekst = render_to_string(f"aanmelden/email/{sjabloon}.txt", context)
+    outbox.plaats(
+        "email",
+        sleutel,
+        {"aan": aanmelder.email, "onderwerp": onderwerp, "tekst": tekst, "bijlagen": bijlagen or []},
+    )
+
+
+def _mail_ontvangstbewijs(aanmelding: Aanmelding) -> None:
+    import base64
+
+    from .ontvangstbewijs import pdf
+
+    controle_url = f"{settings.PUBLIC_BASE_URL}/ontvangstbewijs/controleren/"
+    bijlage = {
+        "naam": f"ontvangstbewijs-{aanmelding.ca_keten_id}.pdf",
+        "type": "application/pdf",
+        "inhoud": base64.b64encode(pdf(bewijs_van(aanmelding), aanmelding.ontvangstbewijs, controle_url)).decode(),
+    }
+    with transaction.atomic():
+        _mail(
+            aanmelding,
+            "ontvangstbewijs",
+            f"ontvangstbewijs:{aanmelding.ca_keten_id}",
+            [bijlage],
+            controle_url=controle_url,
+        )
+
+
+# --- statuses ------------------------------------------------------------------------------------------
+
+
+def wijzig_status(
+    aanmelding: Aanmelding,
+    status: str,
+    *,
+    bron: str,
+    actor: Actor,
+    toelichting: str = "",
+    correctie: bool = False,
+    tijdstip: datetime.datetime | None = None,
+) -> StatusWijziging:
+    """Validated status change; capacity follows it; the student gets an e-mail."""
+    from django.utils.translation import gettext as _
+
+    status = Status(status)
+    if correctie and not toelichting.strip():
+        raise StatusNietToegestaan(_("Een correctie van een status vraagt een reden."))
+    with transaction.atomic():
+        aanmelding = Aanmelding.objects.select_for_update().get(pk=aanmelding.pk)
+        van = aanmelding.status
+        if not is_toegestaan(van, status, correctie=correctie):
+            raise StatusNietToegestaan(
+                _("De status kan niet van '%(van)s' naar '%(naar)s'.")
+                % {"van": Status(van).label, "naar": status.label},
+                van=van,
+                naar=status,
+            )
+        tijdstip = tijdstip or timezone.now()
+        aanmelding.status, aanmelding.status_gewijzigd_op = status, tijdstip
+        aanmelding.save(update_fields=["status", "status_gewijzigd_op"])
+        delta = (status in BEZET_PLAATS) - (van in BEZET_PLAATS)
+        if delta:
+            Cohort.objects.filter(pk=aanmelding.cohort_id).update(aantal_aanmeldingen=F("aantal_aanmeldingen") + delta)
+        wijziging = StatusWijziging.objects.create(
+            aanmelding=aanmelding,
+            status=status,
+            tijdstip=tijdstip,
+            bron=bron,
+            toelichting=toelichting,
+            correctie=correctie,
+        )
+        subject = aanmelding.aanmelder.user.bsn if aanmelding.aanmelder else ""
+        audit_change(actor, aanmelding, reason=f"Status {van} → {status}", subject=subject)
+        _mail(
+            aanmelding,
+            "status",
+            f"status:{wijziging.pk}",
+            wijziging=wijziging,
+            portaal_url=f"{settings.PUBLIC_BASE_URL}/mijn-aanmeldingen/",
+        )
+    return wijziging
+
+
+def trek_in(aanmelding: Aanmelding, aanmelder: Aanmelder, actor: Actor) -> StatusWijziging:
+    from django.utils.translation import gettext as _
+
+    if aanmelding.aanmelder_id != aanmelder.pk:
+        raise StatusNietToegestaan(_("Dit is niet jouw aanmelding."))
+    if aanmelding.status not in INTREKBAAR:
+        raise StatusNietToegestaan(
+            _("Deze aanmelding heeft de eindstatus '%(status)s' en kan niet meer worden ingetrokken.")
+            % {"status": aanmelding.get_status_display()}
+        )
+    return wijzig_status(
+        aanmelding,
+        Status.WITHDRAWN,
+        bron=StatusWijziging.Bron.STUDENT,
+        actor=actor,
+        toelichting="Ingetrokken door de aanmelder",
+    )
+
+
+# --- disclosure log, interest, deletion -------------------------------------------------------------------
+
+
+def registreer_verstrekking(
+    aanmelding: Aanmelding, soort: str, ontvanger: str, gegevens: str, grondslag: str, tijdstip=None
+) -> Verstrekking | None:
+    """Called by the SIS and koppelpunt parts whenever they hand over data about a student."""
+    if aanmelding.aanmelder_id is None:
+        return None
+    return Verstrekking.objects.create(
+        aanmelder_id=aanmelding.aanmelder_id,
+        aanmelding=aanmelding,
+        soort_ontvanger=soort,
+        ontvanger=ontvanger,
+        gegevens=gegevens,
+        grondslag=grondslag,
+        tijdstip=tijdstip or timezone.now(),
+    )
+
+
+def maak_interessemelding(instelling, data: dict, actor: Actor) -> Interessemelding:
+    melding = Interessemelding.objects.create(instelling=instelling, **data)
+    audit_change(actor, melding, reason="Interessemelding zonder DigiD", created=True)
+    return melding
+
+
+def verwijder_omgeving(aanmelder: Aanmelder, actor: Actor) -> int:
+    """Delete the student's environment. Applications stay as anonymous rows, so aggregates stay identical."""
+    bsn = aanmelder.user.bsn
+    with transaction.atomic():
+        aantal = aanmelder.aanmeldingen.update(
+            gegevens={}, kenmerken={}, leerbedrijf=None, return_url="", aanmelder=None, geanonimiseerd_op=timezone.now()
+        )
+        user, pk = aanmelder.user, aanmelder.pk
+        aanmelder.delete()  # cascades: guardians, drafts, disclosure log
+        user.delete()
+        audit_delete(
+            actor,
+            object_type="aanmelden.Aanmelder",
+            object_id=str(pk),
+            reason="Aanmeldomgeving verwijderd door de aanmelder",
+            subject=bsn,
+            aanmeldingen=aantal,
+        )
+    return aantal
