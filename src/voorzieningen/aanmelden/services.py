@@ -276,24 +276,23 @@ def snapshot(aanmelder: Aanmelder) -> dict:
 
 def dien_in(concept_token, aanmelder: Aanmelder, actor: Actor) -> Aanmelding:
     """Submit a draft: atomic, and idempotent on the draft's token (double click, back button, retry)."""
-    bestaande = Aanmelding.objects.filter(indien_token=concept_token, aanmelder=aanmelder).first()
-    if bestaande:
-        return bestaande
     try:
         with transaction.atomic():
+            # Lock only the draft row ("of self"): locking the joined cohort and programme rows too would
+            # serialise every submit for the same programme.
             concept = (
-                Concept.objects.select_for_update()
-                .select_related("cohort__opleiding__aanbieder", "cohort__opleiding__kwalificatie")
+                Concept.objects.select_for_update(of=("self",))
+                .select_related("cohort__opleiding__aanbieder__instelling", "cohort__opleiding__kwalificatie")
                 .filter(token=concept_token, aanmelder=aanmelder)
                 .first()
             )
             if concept is None:
-                # Deleted by a concurrent submit of the same draft that has committed by now.
+                # Submitted before (double click, back button, retry) or by a concurrent request just now.
                 return Aanmelding.objects.get(indien_token=concept_token, aanmelder=aanmelder)
+            concept.aanmelder = aanmelder
             aanmelding = _dien_in(concept, aanmelder, actor)
     except IntegrityError:
         return Aanmelding.objects.get(indien_token=concept_token, aanmelder=aanmelder)
-    _mail_ontvangstbewijs(aanmelding)
     return aanmelding
 
 
@@ -307,7 +306,7 @@ def _dien_in(concept: Concept, aanmelder: Aanmelder, actor: Actor) -> Aanmelding
     today = timezone.localdate()
     cohort = concept.cohort
     opleiding = cohort.opleiding
-    if not catalogus.portal_opleidingen().filter(pk=opleiding.pk).exists():
+    if not catalogus.is_portal_opleiding(opleiding):
         raise CohortGesloten(_("Deze opleiding wordt niet (meer) via Centraal Aanmelden aangeboden."))
     if cohort.capaciteit is not None:
         cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)  # serialise the last places
@@ -340,6 +339,7 @@ def _dien_in(concept: Concept, aanmelder: Aanmelder, actor: Actor) -> Aanmelding
         return_url=concept.return_url,
     )
     Cohort.objects.filter(pk=cohort.pk).update(aantal_aanmeldingen=F("aantal_aanmeldingen") + 1)
+    aanmelding.instelling = opleiding.aanbieder.instelling  # known already: no query for the receipt
     StatusWijziging.objects.create(
         aanmelding=aanmelding, status=Status.SUBMITTED, tijdstip=now, bron=StatusWijziging.Bron.PORTAAL
     )
@@ -347,6 +347,7 @@ def _dien_in(concept: Concept, aanmelder: Aanmelder, actor: Actor) -> Aanmelding
     aanmelding.save(update_fields=["ontvangstbewijs"])
     concept.delete()
     audit_change(actor, aanmelding, reason="Aanmelding ingediend", created=True, subject=aanmelder.user.bsn)
+    _mail_ontvangstbewijs(aanmelding)
     return aanmelding
 
 
@@ -376,7 +377,9 @@ def onderteken_ontvangstbewijs(aanmelding: Aanmelding) -> str:
 # --- e-mail ----------------------------------------------------------------------------------------
 
 
-def _mail(aanmelding: Aanmelding, sjabloon: str, sleutel: str, bijlagen: list | None = None, **context) -> None:
+def _mail(
+    aanmelding: Aanmelding, sjabloon: str, sleutel: str, kanaal: str = "email", extra: dict | None = None, **context
+) -> None:
     aanmelder = aanmelding.aanmelder
     if aanmelder is None or not aanmelder.email:
         return
@@ -384,32 +387,38 @@ def _mail(aanmelding: Aanmelding, sjabloon: str, sleutel: str, bijlagen: list | 
         context = {"aanmelding": aanmelding, "aanmelder": aanmelder, **context}
         onderwerp = render_to_string(f"aanmelden/email/{sjabloon}_onderwerp.txt", context).strip()
         tekst = render_to_string(f"aanmelden/email/{sjabloon}.txt", context)
-    outbox.plaats(
-        "email",
-        sleutel,
-        {"aan": aanmelder.email, "onderwerp": onderwerp, "tekst": tekst, "bijlagen": bijlagen or []},
-    )
+    outbox.plaats(kanaal, sleutel, {"aan": aanmelder.email, "onderwerp": onderwerp, "tekst": tekst, **(extra or {})})
 
 
 def _mail_ontvangstbewijs(aanmelding: Aanmelding) -> None:
+    """Queued inside the submit transaction; the PDF is made at delivery, off the student's request."""
+    _mail(
+        aanmelding,
+        "ontvangstbewijs",
+        f"ontvangstbewijs:{aanmelding.ca_keten_id}",
+        kanaal="aanmelden.email",
+        extra={"ontvangstbewijs": str(aanmelding.ca_keten_id)},
+        controle_url=f"{settings.PUBLIC_BASE_URL}/ontvangstbewijs/controleren/",
+    )
+
+
+@outbox.handler("aanmelden.email")
+def _lever_email_met_ontvangstbewijs(payload: dict) -> None:
     import base64
 
     from .ontvangstbewijs import pdf
 
+    aanmelding = Aanmelding.objects.select_related("instelling", "opleiding", "cohort").get(
+        ca_keten_id=payload["ontvangstbewijs"]
+    )
     controle_url = f"{settings.PUBLIC_BASE_URL}/ontvangstbewijs/controleren/"
+    inhoud = pdf(bewijs_van(aanmelding), aanmelding.ontvangstbewijs, controle_url)
     bijlage = {
         "naam": f"ontvangstbewijs-{aanmelding.ca_keten_id}.pdf",
         "type": "application/pdf",
-        "inhoud": base64.b64encode(pdf(bewijs_van(aanmelding), aanmelding.ontvangstbewijs, controle_url)).decode(),
+        "inhoud": base64.b64encode(inhoud).decode(),
     }
-    with transaction.atomic():
-        _mail(
-            aanmelding,
-            "ontvangstbewijs",
-            f"ontvangstbewijs:{aanmelding.ca_keten_id}",
-            [bijlage],
-            controle_url=controle_url,
-        )
+    outbox.HANDLERS["email"]({**payload, "bijlagen": [bijlage]})
 
 
 # --- statuses ------------------------------------------------------------------------------------------

@@ -67,6 +67,15 @@ def portal_opleidingen() -> QuerySet[AangebodenOpleiding]:
     return AangebodenOpleiding.objects.filter(Q(aanbieder_id__in=open_ids) | Q(pk__in=whitelisted))
 
 
+def is_portal_opleiding(opleiding: AangebodenOpleiding) -> bool:
+    """The rule of :func:`portal_opleidingen` for one programme (its aanbieder and instelling loaded)."""
+    aanbieder = opleiding.aanbieder
+    if aanbieder.rio_type != RioType.CENTRAAL_AANMELDEN_MBO:
+        return False
+    instelling = aanbieder.instelling
+    return not instelling.whitelist_actief or instelling.whitelist.filter(pk=opleiding.pk).exists()
+
+
 @dataclass
 class Zoekvraag:
     tekst: str = ""

@@ -217,3 +217,42 @@ def test_a_refused_return_url_is_never_followed(browser_page, live_server, oplei
     page.wait_for_url("https://www.roc-test.nl/**", wait_until="commit")
     assert page.url.startswith("https://www.roc-test.nl/helaas") and "evil" not in page.url
     assert not any("evil" in url for url in visited)
+
+
+def test_bbl_leerbedrijf_and_access_code_steps(browser_page, live_server, axe):
+    from voorzieningen.aanmelden import sbb
+    from voorzieningen.catalogus.models import Leertraject
+    from voorzieningen.catalogus.tests.factories import OpleidingFactory
+
+    seed_digid_stub()
+    cohort = CohortFactory(opleiding=OpleidingFactory(leertraject=Leertraject.BBL), toegangscode="BBL-2027")
+    bedrijf = sbb.client().leerbedrijven(cohort.opleiding.kwalificatie.crebo)[0]
+    page = browser_page
+    page.goto(f"{live_server.url}/aanmelden/start/{cohort.opleiding.code}/?cohort={cohort.code}&direct=1")
+    _digid_login(page, "999990056")
+    page.wait_for_url("**/persoonsgegevens/")
+    _volgende(page)
+    page.get_by_label("E-mailadres").fill("daan@example.nl")
+    _volgende(page)
+    _volgende(page)  # guardians: optional at 22
+    page.wait_for_url("**/vooropleiding/")
+    _volgende(page)
+    page.wait_for_url("**/leerbedrijf/")
+    assert page.locator("[aria-current=step]").inner_text() == "Leerbedrijf"
+    page.get_by_label("Naam van het leerbedrijf").fill(bedrijf.naam)
+    page.get_by_role("button", name="Zoeken").click()
+    axe()
+    page.get_by_label(bedrijf.naam, exact=False).first.check()
+    _volgende(page)
+    page.wait_for_url("**/toegangscode/")
+    page.get_by_label("Toegangscode").fill("fout")
+    page.get_by_role("button", name="Volgende").click()
+    assert "klopt niet" in page.content()
+    axe()
+    page.get_by_label("Toegangscode").fill("BBL-2027")
+    _volgende(page)
+    page.wait_for_url("**/controleren/")
+    assert bedrijf.naam in page.content()
+    page.get_by_role("button", name="Aanmelding indienen").click()
+    page.wait_for_url("**/mijn-aanmeldingen/*/?nieuw=1")
+    assert Aanmelding.objects.get().leerbedrijf["id"] == bedrijf.id

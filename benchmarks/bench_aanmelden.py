@@ -1,0 +1,268 @@
+"""Submitting applications: 20 concurrent clients through the submit service vs. raw PostgreSQL inserts.
+
+Both sides write the same rows per submission in one transaction each: the aanmelding, its first status,
+the audit line and the outbox message (plus the cohort counter). The ratio says how much of the database's
+ceiling the domain code keeps. E-mail delivery is left to the workers (not part of the submit step).
+"""
+
+import json
+import statistics
+import threading
+import time
+import uuid
+
+CLIENTS = 20
+PER_CLIENT = 100
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def _bsns(n):
+    from voorzieningen.identiteit.bsn import is_valid_bsn
+
+    number = 100_000_000
+    while n:
+        number += 1
+        if is_valid_bsn(str(number)):
+            n -= 1
+            yield str(number)
+
+
+def _prepare(n):
+    from django.utils import timezone
+
+    from voorzieningen.aanmelden.models import Aanmelder, Concept
+    from voorzieningen.aanmelden.services import stappen
+    from voorzieningen.catalogus.tests.factories import CohortFactory
+    from voorzieningen.identiteit.models import User
+
+    cohorten = [CohortFactory(capaciteit=None) for _ in range(8)] + [CohortFactory(capaciteit=32000) for _ in range(2)]
+    users = User.objects.bulk_create(User(username=f"bench-{b}", bsn=b) for b in _bsns(n))
+    persoon = {
+        "bsn": "",
+        "voornamen": "Sanne",
+        "voorvoegsel": "",
+        "achternaam": "Jansen",
+        "geboortedatum": "2007-05-01",
+        "adres": {
+            "land": "6030",
+            "straat": "Oudegracht",
+            "huisnummer": "12",
+            "postcode": "3511AB",
+            "plaats": "Utrecht",
+        },
+        "geboorteland": "6030",
+        "geboorteplaats": "Utrecht",
+    }
+    aanmelders = Aanmelder.objects.bulk_create(
+        Aanmelder(
+            user=u, persoon={**persoon, "bsn": u.bsn}, duo_opgehaald_op=timezone.now(), email=f"{u.bsn}@example.nl"
+        )
+        for u in users
+    )
+    concepten = []
+    for i, a in enumerate(aanmelders):
+        cohort = cohorten[i % len(cohorten)]
+        c = Concept(aanmelder=a, cohort=cohort)
+        c.voltooide_stappen = [s.slug for s in stappen(c)]
+        concepten.append(c)
+    Concept.objects.bulk_create(concepten)
+    return [(a, c.token) for a, c in zip(aanmelders, concepten, strict=True)], cohorten
+
+
+def _run_threads(work, jobs):
+    latencies, errors = [], []
+    lock = threading.Lock()
+    chunks = [jobs[i::CLIENTS] for i in range(CLIENTS)]
+
+    def client(chunk):
+        from django.db import connection
+
+        local = []
+        try:
+            for job in chunk:
+                started = time.perf_counter()
+                try:
+                    work(job)
+                except Exception as exc:  # noqa: BLE001 — counted and printed
+                    errors.append(repr(exc))
+                local.append(time.perf_counter() - started)
+        finally:
+            connection.close()
+        with lock:
+            latencies.extend(local)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(chunk,)) for chunk in chunks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - started, latencies, errors
+
+
+def _raw_ceiling(rows):
+    """The same rows, one transaction per submission, 20 connections, plain psycopg."""
+    from django.conf import settings
+    from django.db import connection
+
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    dsn = f"host={db['HOST']} port={db['PORT'] or 5432} dbname={db['NAME']} user={db['USER']}"
+
+    def work(row):
+        aanmelding, wijziging, audit, bericht = row
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = local.conn = psycopg.connect(dsn)
+        with conn.transaction():
+            cur = conn.execute(
+                "INSERT INTO bench_aanmelding (ca_keten_id, keten_id, indien_token, aanmelder_id, cohort_id,"
+                " opleiding_id, onderwijsaanbieder_id, instelling_id, crebo, leertraject, status, ingediend_op,"
+                " status_gewijzigd_op, gegevens, kenmerken, via_deeplink, return_url, ontvangstbewijs)"
+                " VALUES (%s,nextval('bench_keten_seq'),%s,%s,%s,%s,%s,%s,%s,%s,%s,now(),now(),%s,'{}',false,'',%s)"
+                " RETURNING id",
+                aanmelding,
+            )
+            pk = cur.fetchone()[0]
+            conn.execute(
+                "INSERT INTO bench_statuswijziging (aanmelding_id, status, tijdstip, bron, toelichting, correctie)"
+                " VALUES (%s,%s,now(),%s,'',false)",
+                (pk, *wijziging),
+            )
+            conn.execute(
+                "UPDATE catalogus_cohort SET aantal_aanmeldingen = aantal_aanmeldingen WHERE id = %s", (aanmelding[3],)
+            )
+            conn.execute(
+                "INSERT INTO bench_audit (timestamp, actor_type, actor_id, action, object_type, object_id,"
+                " subject_ref, reason, request_id, extra) VALUES (now(),%s,%s,%s,%s,%s,%s,%s,'','{}')",
+                (*audit[:4], str(pk), *audit[4:]),
+            )
+            conn.execute(
+                "INSERT INTO bench_outbox (kanaal, sleutel, payload, status, pogingen, volgende_poging, laatste_fout,"
+                " aangemaakt_op) VALUES (%s,%s,%s,'wachtend',0,now(),'',now())",
+                bericht,
+            )
+
+    local = threading.local()
+    with connection.cursor() as cur:
+        for table, source in [
+            ("bench_aanmelding", "aanmelden_aanmelding"),
+            ("bench_statuswijziging", "aanmelden_statuswijziging"),
+            ("bench_audit", "core_auditlogentry"),
+            ("bench_outbox", "core_outboxbericht"),
+        ]:
+            cur.execute(f"DROP TABLE IF EXISTS {table}")
+            cur.execute(f"CREATE TABLE {table} (LIKE {source} INCLUDING ALL)")
+        cur.execute("DROP SEQUENCE IF EXISTS bench_keten_seq")
+        cur.execute("CREATE SEQUENCE bench_keten_seq START 9000000001")
+        cur.execute("ALTER TABLE bench_aanmelding ALTER COLUMN keten_id TYPE varchar(10)")
+    elapsed, latencies, errors = _run_threads(work, rows)
+    return elapsed, latencies, errors
+
+
+def _run_processes(work, jobs):
+    """Like N stateless web processes: 20 forked workers, each with its own database connection."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    chunks = [jobs[i::CLIENTS] for i in range(CLIENTS)]
+
+    def client(chunk):
+        latencies, errors = [], []
+        for job in chunk:
+            started = time.perf_counter()
+            try:
+                work(job)
+            except Exception as exc:  # noqa: BLE001 — counted and printed
+                errors.append(repr(exc))
+            latencies.append(time.perf_counter() - started)
+        connections.close_all()
+        queue.put((latencies, errors))
+
+    started = time.perf_counter()
+    procs = [ctx.Process(target=client, args=(chunk,)) for chunk in chunks]
+    for p in procs:
+        p.start()
+    results = [queue.get() for _ in procs]
+    for p in procs:
+        p.join()
+    elapsed = time.perf_counter() - started
+    return elapsed, [x for r in results for x in r[0]], [x for r in results for x in r[1]]
+
+
+def run() -> None:
+    from django.db import connection
+
+    from voorzieningen.aanmelden import services
+    from voorzieningen.aanmelden.models import Aanmelding
+    from voorzieningen.core import outbox
+    from voorzieningen.core.services import Actor
+
+    if connection.vendor != "postgresql":
+        print("[aanmelden] skipped: this benchmark compares against PostgreSQL (set DATABASE_URL)")
+        return
+    n = CLIENTS * PER_CLIENT
+    jobs, _ = _prepare(n)
+    outbox._after_commit = lambda func: None  # workers deliver; the submit step only queues
+    actor = Actor.system("bench")
+
+    def submit(job):
+        aanmelder, token = job
+        services.dien_in(token, aanmelder, actor)
+
+    elapsed, latencies, errors = _run_processes(submit, jobs)
+    assert Aanmelding.objects.count() == n - len(errors), errors[:3]
+    rate = len(latencies) / elapsed
+    print(
+        f"[aanmelden] submit via the service, {CLIENTS} concurrent client processes: {len(latencies)}"
+        f" in {elapsed:.1f} s"
+        f" → {rate:,.0f} submissions/s; p50 {statistics.median(latencies) * 1000:.1f} ms,"
+        f" p99 {percentile(latencies, 99) * 1000:.1f} ms; errors: {len(errors)}"
+    )
+
+    sample = list(Aanmelding.objects.values_list(
+        "aanmelder_id", "cohort_id", "opleiding_id", "onderwijsaanbieder_id", "instelling_id", "crebo",
+        "leertraject", "status", "gegevens", "ontvangstbewijs",
+    ))  # fmt: skip
+    rows = []
+    for (
+        aanmelder_id,
+        cohort_id,
+        opleiding_id,
+        aanbieder_id,
+        instelling_id,
+        crebo,
+        lt,
+        status,
+        gegevens,
+        bewijs,
+    ) in sample:
+        aanmelding = (
+            str(uuid.uuid4()), str(uuid.uuid4()), aanmelder_id, cohort_id, opleiding_id, aanbieder_id,
+            instelling_id, crebo, lt, status, json.dumps(gegevens), bewijs,
+        )  # fmt: skip
+        rows.append(
+            (
+                aanmelding,
+                ("SUBMITTED", "portaal"),
+                ("system", "system:bench", "create", "aanmelden.Aanmelding", "x" * 32, "Aanmelding ingediend"),
+                ("aanmelden.email", f"bench:{uuid.uuid4()}", json.dumps({"aan": "a@example.nl", "tekst": "x" * 600})),
+            )
+        )
+    raw_elapsed, raw_latencies, raw_errors = _raw_ceiling(rows)
+    raw_rate = len(raw_latencies) / raw_elapsed
+    print(
+        f"[aanmelden] raw PostgreSQL, same rows, one transaction each, {CLIENTS} connections: {raw_rate:,.0f}/s;"
+        f" p50 {statistics.median(raw_latencies) * 1000:.1f} ms, p99 {percentile(raw_latencies, 99) * 1000:.1f} ms;"
+        f" errors: {len(raw_errors)}"
+    )
+    print(f"[aanmelden] ratio submit / raw ceiling: {rate / raw_rate:.0%} (target in issue 10: ≥ 40%)")
