@@ -4,7 +4,6 @@ import functools
 import logging
 
 from django.contrib.auth import logout
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from voorzieningen.catalogus import services as catalogus
 from voorzieningen.catalogus.models import AangebodenOpleiding, Cohort, Instelling
 from voorzieningen.catalogus.views import SESSION_KEY as ONTGRENDELD_KEY
+from voorzieningen.core import pogingen
 from voorzieningen.core.models import Land
 from voorzieningen.core.services import Actor, audit_read
 from voorzieningen.identiteit.duo import DuoUnavailable
@@ -42,7 +42,6 @@ logger = logging.getLogger(__name__)
 
 DUO_SESSION_KEY = "aanmelden_duo_opgehaald"
 ZONDER_DIGID_KEY = "aanmelden_registratiecode_instelling"
-MAX_CODE_POGINGEN = 10
 DEEPLINK_PARAMS = {"cohort", "returnUrl", "direct"}
 
 
@@ -401,15 +400,14 @@ def _stap_toegangscode(request, concept, aanmelder, actor, context):
         if concept.toegangscode_ok and "toegangscode" not in request.POST:
             services.markeer_stap(concept, "toegangscode")
             return _volgende(concept, "toegangscode")
-        pogingen_key = f"toegangscode-wizard:{request.user.pk}"
-        pogingen = cache.get(pogingen_key, 0)
-        if pogingen >= MAX_CODE_POGINGEN:
-            form.add_error("toegangscode", _("Te veel onjuiste pogingen. Probeer het over een uur opnieuw."))
+        sleutel = f"pogingen:toegangscode-wizard:{request.user.pk}"
+        if pogingen.geblokkeerd(sleutel):
+            form.add_error("toegangscode", pogingen.melding())
         elif form.is_valid():
             if services.controleer_toegangscode(concept, form.cleaned_data["toegangscode"]):
                 services.markeer_stap(concept, "toegangscode")
                 return _volgende(concept, "toegangscode")
-            cache.set(pogingen_key, pogingen + 1, 3600)
+            pogingen.mislukt(sleutel)
             form.add_error("toegangscode", _("Deze toegangscode klopt niet voor dit cohort. Controleer de code."))
     context["form"] = form
     return render(request, "aanmelden/stap_toegangscode.html", context, status=400 if form and form.errors else 200)
@@ -614,18 +612,15 @@ def verwijderen(request):
 def zonder_digid(request):
     form = RegistratiecodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if not request.session.session_key:
-            request.session.save()
-        pogingen_key = f"registratiecode-pogingen:{request.session.session_key}"
-        pogingen = cache.get(pogingen_key, 0)
-        if pogingen >= MAX_CODE_POGINGEN:
-            form.add_error("registratiecode", _("Te veel onjuiste pogingen. Probeer het over een uur opnieuw."))
+        sleutel = pogingen.sessie_sleutel(request, "registratiecode")
+        if pogingen.geblokkeerd(sleutel):
+            form.add_error("registratiecode", pogingen.melding())
         elif form.is_valid():
             instelling = instellingen.vind_instelling_met_registratiecode(form.cleaned_data["registratiecode"])
             if instelling:
                 request.session[ZONDER_DIGID_KEY] = instelling.pk
                 return redirect("aanmelden:interessemelding")
-            cache.set(pogingen_key, pogingen + 1, 3600)
+            pogingen.mislukt(sleutel)
             form.add_error(
                 "registratiecode",
                 _("Deze registratiecode kennen we niet. Controleer de code die je van de school kreeg."),

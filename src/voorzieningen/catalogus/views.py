@@ -1,4 +1,3 @@
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -6,11 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from voorzieningen.core import pogingen
+
 from . import services
 from .forms import ToegangscodeForm, ZoekForm
 
 SESSION_KEY = "catalogus_ontgrendelde_cohorten"
-MAX_CODE_ATTEMPTS = 10  # per session per hour: access codes must not be guessable by brute force
 
 
 def search(request):
@@ -57,18 +57,15 @@ def detail(request, code: str):
     form = ToegangscodeForm()
     if request.method == "POST":
         form = ToegangscodeForm(request.POST)
-        if not request.session.session_key:
-            request.session.save()
-        attempts_key = f"toegangscode-pogingen:{request.session.session_key}"
-        attempts = cache.get(attempts_key, 0)
-        if attempts >= MAX_CODE_ATTEMPTS:
-            form.add_error("toegangscode", _("Te veel onjuiste pogingen. Probeer het over een uur opnieuw."))
+        sleutel = pogingen.sessie_sleutel(request, "toegangscode")
+        if pogingen.geblokkeerd(sleutel):
+            form.add_error("toegangscode", pogingen.melding())
         elif form.is_valid():
             found = services.ontgrendel_cohorten(opleiding, form.cleaned_data["toegangscode"], today)
             if found:
                 request.session[SESSION_KEY] = sorted(unlocked | {c.pk for c in found})
                 return redirect(request.path + "#cohorten")
-            cache.set(attempts_key, attempts + 1, 3600)
+            pogingen.mislukt(sleutel)
             form.add_error(
                 "toegangscode",
                 _("Deze toegangscode hoort niet bij een open cohort van deze opleiding. Controleer de code."),
