@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import AuditLogEntry
+from .models import AuditLogEntry, OutboxBericht
 
 
 @admin.register(AuditLogEntry)
@@ -20,3 +21,25 @@ class AuditLogEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OutboxBericht)
+class OutboxBerichtAdmin(admin.ModelAdmin):
+    """Staff see what waits or failed (dead letters) and can retry now; payloads are not shown."""
+
+    list_display = ["sleutel", "kanaal", "status", "pogingen", "volgende_poging", "laatste_fout"]
+    list_filter = ["status", "kanaal"]
+    search_fields = ["sleutel"]
+    exclude = ["payload"]
+    readonly_fields = ["kanaal", "sleutel", "status", "pogingen", "volgende_poging", "laatste_fout", "afgeleverd_op"]
+    actions = ["opnieuw_proberen"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Nu opnieuw proberen"))
+    def opnieuw_proberen(self, request, queryset):
+        from . import outbox
+
+        for pk in queryset.exclude(status=OutboxBericht.Status.AFGELEVERD).values_list("pk", flat=True):
+            outbox.opnieuw(pk)

@@ -346,3 +346,15 @@ def test_status_mail_in_the_students_language(student_client, cohort):
     aanmelding = Aanmelding.objects.get()
     services.wijzig_status(aanmelding, Status.OFFERED, bron="instelling", actor=Actor.system("sis"))
     assert "New status of your application" in mail.outbox[-1].subject
+
+
+def test_staff_viewing_an_application_in_the_admin_is_audited_and_read_only(admin_client, student_client, cohort):
+    indienen(student_client, doorloop(student_client, cohort))
+    aanmelding = Aanmelding.objects.get()
+    lijst = admin_client.get(reverse("admin:aanmelden_aanmelding_changelist"))
+    assert lijst.status_code == 200 and "Jansen" not in lijst.text
+    detail = admin_client.get(reverse("admin:aanmelden_aanmelding_change", args=[aanmelding.pk]))
+    assert detail.status_code == 200
+    entry = AuditLogEntry.objects.filter(action="read", object_type="aanmelden.Aanmelding").get()
+    assert entry.actor_type == "person" and entry.subject_ref
+    assert admin_client.post(reverse("admin:aanmelden_aanmelding_delete", args=[aanmelding.pk])).status_code == 403
