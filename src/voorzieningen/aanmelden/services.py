@@ -30,6 +30,7 @@ from .models import (
     StatusWijziging,
     Verstrekking,
 )
+from .signals import aanmelding_ingediend
 from .statussen import BEZET_PLAATS, INTREKBAAR, Status, is_toegestaan
 
 logger = logging.getLogger(__name__)
@@ -346,6 +347,7 @@ def _dien_in(concept: Concept, aanmelder: Aanmelder, actor: Actor) -> Aanmelding
     aanmelding.ontvangstbewijs = onderteken_ontvangstbewijs(aanmelding)
     aanmelding.save(update_fields=["ontvangstbewijs"])
     concept.delete()
+    aanmelding_ingediend.send(sender=Aanmelding, aanmelding=aanmelding)
     audit_change(actor, aanmelding, reason="Aanmelding ingediend", created=True, subject=aanmelder.user.bsn)
     _mail_ontvangstbewijs(aanmelding)
     return aanmelding

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "voorzieningen.catalogus",
     "voorzieningen.instellingen",
     "voorzieningen.aanmelden",
+    "voorzieningen.sis",
 ]
 AUTH_USER_MODEL = "identiteit.User"
 

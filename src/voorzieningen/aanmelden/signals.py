@@ -1,0 +1,6 @@
+"""Events of the journey other apps react to, inside the same transaction (the SIS queue, later the koppelpunt)."""
+
+from django.dispatch import Signal
+
+# sent with aanmelding=… right after a submit, before commit
+aanmelding_ingediend = Signal()

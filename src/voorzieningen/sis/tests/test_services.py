@@ -1,0 +1,85 @@
+import datetime
+
+from django.utils import timezone
+
+import pytest
+
+from voorzieningen.aanmelden.tests.helpers import doorloop, indienen
+from voorzieningen.catalogus.tests.factories import AanbiederFactory, CohortFactory, OpleidingFactory
+from voorzieningen.sis import services
+from voorzieningen.sis.models import Aanlevering, Koppelpunt, SisSleutel
+
+pytestmark = pytest.mark.django_db
+
+
+def _koppelpunt(instelling, code, **kwargs):
+    defaults = {"geldig_vanaf": timezone.now() - datetime.timedelta(days=1)}
+    return Koppelpunt.objects.create(instelling=instelling, code=code, **{**defaults, **kwargs})
+
+
+class TestRouting:
+    def test_default_takes_all_and_an_extra_one_its_own_aanbieders_from_its_moment(self):
+        aanbieder = AanbiederFactory()
+        tweede = AanbiederFactory(instelling=aanbieder.instelling)
+        standaard = _koppelpunt(aanbieder.instelling, "25LX", standaard=True)
+        vanaf = timezone.now() + datetime.timedelta(days=7)
+        extra = _koppelpunt(aanbieder.instelling, "25LX-BBL", geldig_vanaf=vanaf)
+        extra.aanbieders.add(tweede)
+        assert services.koppelpunt_voor(aanbieder, timezone.now()) == standaard
+        assert services.koppelpunt_voor(tweede, timezone.now()) == standaard  # not yet in force
+        assert services.koppelpunt_voor(tweede, vanaf) == extra
+        assert services.koppelpunt_voor(aanbieder, vanaf) == standaard
+        extra.actief = False
+        extra.save()
+        assert services.koppelpunt_voor(tweede, vanaf) == standaard
+
+    def test_an_institution_without_koppelpunt_gets_its_default_one_named_after_the_brin(self):
+        aanbieder = AanbiederFactory()
+        koppelpunt = services.koppelpunt_voor(aanbieder, timezone.now())
+        assert koppelpunt.standaard and koppelpunt.code == aanbieder.instelling.brin
+        assert services.koppelpunt_voor(aanbieder, timezone.now()) == koppelpunt
+
+    def test_a_submitted_application_enters_the_queue_of_its_koppelpunt(self, student_client):
+        cohort = CohortFactory(opleiding=OpleidingFactory())
+        aanbieder = cohort.opleiding.aanbieder
+        extra = _koppelpunt(aanbieder.instelling, "EXTRA")
+        extra.aanbieders.add(aanbieder)
+        indienen(student_client, doorloop(student_client, cohort))
+        aanlevering = Aanlevering.objects.get()
+        assert aanlevering.koppelpunt == extra and aanlevering.in_wachtrij_sinds and not aanlevering.opgehaald_op
+
+
+class TestKeys:
+    def test_only_a_hash_is_stored_and_rotation_keeps_the_old_key_until_revoked(self):
+        koppelpunt = _koppelpunt(AanbiederFactory().instelling, "25LX", standaard=True)
+        oud = services.maak_sleutel(koppelpunt)
+        assert not SisSleutel.objects.filter(sleutel_hash__contains=oud.split("_")[-1]).exists()
+        nieuw = services.maak_sleutel(koppelpunt)
+        assert services.authenticeer("25LX", oud) and services.authenticeer("25LX", nieuw)
+        assert services.trek_sleutels_in(koppelpunt, behalve=nieuw) == 1
+        assert services.authenticeer("25LX", oud) is None
+        assert services.authenticeer("25LX", nieuw).koppelpunt == koppelpunt
+
+    def test_a_key_works_only_for_its_own_koppelpunt(self):
+        a = _koppelpunt(AanbiederFactory().instelling, "AAAA", standaard=True)
+        _koppelpunt(AanbiederFactory().instelling, "BBBB", standaard=True)
+        assert services.authenticeer("BBBB", services.maak_sleutel(a)) is None
+
+    @pytest.mark.parametrize("code", ["25lx", "25LX ", "ONBEKEND", ""])
+    def test_unknown_or_differently_cased_codes_find_no_active_school(self, code):
+        _koppelpunt(AanbiederFactory().instelling, "25LX", standaard=True)
+        with pytest.raises(services.GeenActieveSchool, match="geen actieve school gevonden"):
+            services.actief_koppelpunt(code)
+
+    def test_inactive_koppelpunt_finds_no_active_school(self):
+        _koppelpunt(AanbiederFactory().instelling, "25LX", standaard=True, actief=False)
+        with pytest.raises(services.GeenActieveSchool):
+            services.actief_koppelpunt("25LX")
+
+
+def test_requeue_offers_the_application_again(student_client, cohort):
+    indienen(student_client, doorloop(student_client, cohort))
+    Aanlevering.objects.update(opgehaald_op=timezone.now(), bevestigd_op=timezone.now(), in_wachtrij_sinds=None)
+    assert services.zet_terug_in_wachtrij(Aanlevering.objects.all()) == 1
+    aanlevering = Aanlevering.objects.get()
+    assert aanlevering.in_wachtrij_sinds and aanlevering.opgehaald_op is None
