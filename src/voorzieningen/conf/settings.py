@@ -245,6 +245,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "voorzieningen.core.api.problem_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "MBO Voorzieningen API",
@@ -252,6 +253,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AanmeldStatusEnum": "voorzieningen.aanmelden.statussen.Status",
+        "SisStatusEnum": "voorzieningen.sis.api.serializers.SIS_STATUS_CHOICES",
+    },
 }
 
 # --- Domain ---------------------------------------------------------------------------------------

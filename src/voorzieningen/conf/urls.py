@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/catalogus/v1/", include("voorzieningen.catalogus.api.urls")),
+    path("api/sis/v1/", include("voorzieningen.sis.api.urls")),
     path("simulators/rio/", include("voorzieningen.catalogus.rio.simulator_urls")),
     path("simulators/sbb/", include("voorzieningen.aanmelden.sbb_simulator_views")),
     path("", include("voorzieningen.aanmelden.urls")),

@@ -76,3 +76,24 @@ class Aanlevering(models.Model):
 
     def __str__(self):
         return f"{self.koppelpunt_id}:{self.aanmelding_id}"
+
+
+class StatusBericht(models.Model):
+    """A status message from a SIS, kept by its message id so a resend is answered, not applied twice."""
+
+    koppelpunt = models.ForeignKey(Koppelpunt, models.CASCADE, related_name="statusberichten")
+    bericht_id = models.CharField(_("bericht-id"), max_length=100)
+    aanmelding = models.ForeignKey("aanmelden.Aanmelding", models.SET_NULL, null=True, related_name="+")
+    status = models.CharField(_("status"), max_length=10)
+    resultaat = models.CharField(_("resultaat"), max_length=20)
+    ontvangen_op = models.DateTimeField(_("ontvangen op"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("statusbericht")
+        verbose_name_plural = _("statusberichten")
+        constraints = [
+            models.UniqueConstraint(fields=["koppelpunt", "bericht_id"], name="uniek_bericht_per_koppelpunt")
+        ]
+
+    def __str__(self):
+        return f"{self.koppelpunt_id}:{self.bericht_id}"

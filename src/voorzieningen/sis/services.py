@@ -111,3 +111,113 @@ def zet_terug_in_wachtrij(aanleveringen) -> int:
     """Re-queue (admin): the applications are offered to the SIS again at once."""
     with transaction.atomic():
         return aanleveringen.update(in_wachtrij_sinds=timezone.now(), opgehaald_op=None, bevestigd_op=None)
+
+
+# --- what the API does --------------------------------------------------------------------------------
+
+
+def wachtrij(koppelpunt: Koppelpunt):
+    """Applications waiting to be fetched by this koppelpunt, oldest first."""
+    return (
+        Aanlevering.objects.filter(koppelpunt=koppelpunt, in_wachtrij_sinds__isnull=False)
+        .select_related("aanmelding")
+        .order_by("in_wachtrij_sinds", "id")
+    )
+
+
+def aanlevering_van(koppelpunt: Koppelpunt, *, ca_keten_id=None, keten_id=None) -> Aanlevering:
+    """An application of this koppelpunt by caKetenId (wins) or ketenId; another koppelpunt's is 'not found'."""
+    qs = Aanlevering.objects.select_related(
+        "aanmelding__opleiding__kwalificatie",
+        "aanmelding__opleiding__locatie",
+        "aanmelding__cohort",
+        "aanmelding__instelling",
+        "aanmelding__onderwijsaanbieder",
+    ).filter(koppelpunt=koppelpunt)
+    if ca_keten_id:
+        return qs.get(aanmelding__ca_keten_id=ca_keten_id)
+    return qs.get(aanmelding__keten_id=keten_id)
+
+
+def haal_op(client: SisClient, aanlevering: Aanlevering) -> Aanlevering:
+    """The SIS reads an application in full: audited, and the first read after (re)queueing is disclosed."""
+    from voorzieningen.aanmelden.models import Verstrekking
+    from voorzieningen.aanmelden.services import registreer_verstrekking
+    from voorzieningen.core.services import Actor, audit_read
+
+    aanmelding = aanlevering.aanmelding
+    bsn = (aanmelding.gegevens.get("persoon") or {}).get("bsn", "")
+    audit_read(Actor.system(client.actor_id), aanmelding, reason="SIS haalt aanmelding op", subject=bsn)
+    if aanlevering.opgehaald_op is None:
+        aanlevering.opgehaald_op = timezone.now()
+        aanlevering.save(update_fields=["opgehaald_op"])
+        registreer_verstrekking(
+            aanmelding,
+            Verstrekking.Ontvanger.SIS,
+            f"{aanmelding.instelling.naam} (koppelpunt {client.koppelpunt.code})",
+            _("Je aanmelding met persoonsgegevens, adres, contactgegevens, ouders/verzorgers en vooropleiding"),
+            _("Wet educatie en beroepsonderwijs: aanmelding bij de onderwijsinstelling (art. 8.1.7a)"),
+        )
+    return aanlevering
+
+
+def bevestig(aanlevering: Aanlevering) -> Aanlevering:
+    now = timezone.now()
+    aanlevering.bevestigd_op = now
+    aanlevering.opgehaald_op = aanlevering.opgehaald_op or now
+    aanlevering.in_wachtrij_sinds = None
+    aanlevering.save(update_fields=["bevestigd_op", "opgehaald_op", "in_wachtrij_sinds"])
+    return aanlevering
+
+
+def meld_fout(aanlevering: Aanlevering, melding: str) -> Aanlevering:
+    aanlevering.foutmelding, aanlevering.foutmelding_op = melding, timezone.now()
+    aanlevering.save(update_fields=["foutmelding", "foutmelding_op"])
+    return aanlevering
+
+
+def verwerk_status(
+    client: SisClient,
+    *,
+    bericht_id: str,
+    status: str,
+    ca_keten_id=None,
+    keten_id=None,
+    toelichting: str = "",
+    correctie: bool = False,
+    tijdstip=None,
+):
+    """Apply a SIS status message once per message id; returns (StatusBericht, created)."""
+    from voorzieningen.aanmelden import services as aanmelden
+    from voorzieningen.aanmelden.models import StatusWijziging
+    from voorzieningen.core.services import Actor
+
+    from .models import StatusBericht
+
+    bestaand = StatusBericht.objects.filter(koppelpunt=client.koppelpunt, bericht_id=bericht_id).first()
+    if bestaand:
+        return bestaand, False
+    aanlevering = aanlevering_van(client.koppelpunt, ca_keten_id=ca_keten_id, keten_id=keten_id)
+    aanmelding = aanlevering.aanmelding
+    with transaction.atomic():
+        if aanmelding.status == status and not correctie:
+            resultaat = "ongewijzigd"
+        else:
+            aanmelden.wijzig_status(
+                aanmelding,
+                status,
+                bron=StatusWijziging.Bron.INSTELLING,
+                actor=Actor.system(client.actor_id),
+                toelichting=toelichting,
+                correctie=correctie,
+                tijdstip=tijdstip,
+            )
+            resultaat = "verwerkt"
+        bericht = StatusBericht.objects.create(
+            koppelpunt=client.koppelpunt,
+            bericht_id=bericht_id,
+            aanmelding=aanmelding,
+            status=status,
+            resultaat=resultaat,
+        )
+    return bericht, True

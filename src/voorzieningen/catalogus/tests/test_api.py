@@ -15,8 +15,10 @@ def test_search_api(client):
 
 def test_search_api_rejects_bad_parameters_with_the_field(client):
     response = client.get("/api/catalogus/v1/opleidingen", {"niveau": "7", "leertraject": "XX"})
-    assert response.status_code == 400
-    assert set(response.json()) == {"niveau", "leertraject"}
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == 400 and problem["code"] == "invalid"
+    assert {p["name"] for p in problem["invalidParams"]} == {"niveau", "leertraject"}
 
 
 def test_detail_api_never_lists_access_code_cohorts(client):

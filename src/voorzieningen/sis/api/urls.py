@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("koppelpunten/<str:koppelpuntcode>/aanmeldingen", views.Wachtrij.as_view(), name="sis-wachtrij"),
+    path(
+        "koppelpunten/<str:koppelpuntcode>/aanmeldingen/<uuid:ca_keten_id>",
+        views.AanmeldingDetail.as_view(),
+        name="sis-aanmelding",
+    ),
+    path(
+        "koppelpunten/<str:koppelpuntcode>/aanmeldingen/<uuid:ca_keten_id>/bevestiging",
+        views.Bevestiging.as_view(),
+        name="sis-bevestiging",
+    ),
+    path(
+        "koppelpunten/<str:koppelpuntcode>/aanmeldingen/<uuid:ca_keten_id>/foutmeldingen",
+        views.Foutmelding.as_view(),
+        name="sis-foutmelding",
+    ),
+    path("koppelpunten/<str:koppelpuntcode>/statusberichten", views.Statusberichten.as_view(), name="sis-status"),
+]

@@ -1,0 +1,185 @@
+"""The SIS API: /api/sis/v1/koppelpunten/{koppelpuntcode}/… with the koppelpunt's own API key (Bearer)."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from voorzieningen.aanmelden import services as aanmelden
+from voorzieningen.core.api import ProblemSerializer
+
+from .. import services
+from ..models import Aanlevering
+from .serializers import (
+    AanleveringStatusSerializer,
+    AanmeldingSerializer,
+    FoutmeldingSerializer,
+    StatusberichtResultaatSerializer,
+    StatusberichtSerializer,
+    WachtrijItemSerializer,
+)
+
+FOUTEN = {
+    400: OpenApiResponse(ProblemSerializer, description="Ongeldige invoer; invalidParams noemt het veld."),
+    401: OpenApiResponse(ProblemSerializer, description="Geen of een ongeldige API-sleutel van dit koppelpunt."),
+    404: OpenApiResponse(ProblemSerializer, description="geen actieve school gevonden, of onbekende aanmelding."),
+}
+KOPPELPUNT = OpenApiParameter(
+    "koppelpuntcode", OpenApiTypes.STR, OpenApiParameter.PATH, description="Hoofdlettergevoelig."
+)
+CA_KETEN_ID = OpenApiParameter("ca_keten_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="caKetenId")
+
+
+class GeenActieveSchool(exceptions.NotFound):
+    default_detail = "geen actieve school gevonden"
+    default_code = "geen_actieve_school"
+
+
+class OngeldigeSleutel(exceptions.AuthenticationFailed):
+    default_detail = "Geen geldige API-sleutel voor dit koppelpunt."
+    default_code = "ongeldige_sleutel"
+
+
+class OnbekendeAanmelding(exceptions.NotFound):
+    default_detail = "Deze aanmelding bestaat niet bij dit koppelpunt."
+    default_code = "onbekende_aanmelding"
+
+
+class StatusConflict(exceptions.APIException):
+    status_code = 409
+    default_detail = "Deze statusovergang is niet toegestaan."
+    default_code = "status_niet_toegestaan"
+
+
+class KoppelpuntView(APIView):
+    """Resolves the koppelpunt of the path and checks that the Bearer key is one of its own."""
+
+    client: services.SisClient
+
+    def get_authenticate_header(self, request):
+        return 'Bearer realm="sis"'
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        try:
+            koppelpunt_code = kwargs["koppelpuntcode"]
+            header = request.headers.get("Authorization", "")
+            token = header[7:].strip() if header[:7].lower() == "bearer " else ""
+            client = services.authenticeer(koppelpunt_code, token) if token else None
+        except services.GeenActieveSchool as e:
+            raise GeenActieveSchool() from e
+        if client is None:
+            if not token:
+                raise exceptions.NotAuthenticated("Stuur de API-sleutel van het koppelpunt als Bearer-token.")
+            raise OngeldigeSleutel()
+        self.client = client
+
+    def aanlevering(self, ca_keten_id) -> Aanlevering:
+        try:
+            return services.aanlevering_van(self.client.koppelpunt, ca_keten_id=ca_keten_id)
+        except Aanlevering.DoesNotExist as e:
+            raise OnbekendeAanmelding() from e
+
+
+class WachtrijPaginering(CursorPagination):
+    """A stable cursor over (in_wachtrij_sinds, id): new arrivals never shift a page already handed out."""
+
+    ordering = ("in_wachtrij_sinds", "id")
+    page_size = 100
+    page_size_query_param = "aantal"
+    max_page_size = 500
+    cursor_query_param = "cursor"
+
+
+class Wachtrij(KoppelpuntView):
+    pagination_class = WachtrijPaginering
+
+    @extend_schema(
+        operation_id="wachtrij_lijst",
+        summary="Aanmeldingen die nog niet zijn opgehaald (oudste eerst)",
+        parameters=[KOPPELPUNT],
+        responses={200: WachtrijItemSerializer(many=True), **FOUTEN},
+    )
+    def get(self, request, koppelpuntcode):
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(services.wachtrij(self.client.koppelpunt), request, view=self)
+        return paginator.get_paginated_response(WachtrijItemSerializer(page, many=True).data)
+
+
+class AanmeldingDetail(KoppelpuntView):
+    @extend_schema(
+        operation_id="aanmelding_ophalen",
+        summary="Eén aanmelding volledig ophalen",
+        parameters=[KOPPELPUNT, CA_KETEN_ID],
+        responses={200: AanmeldingSerializer, **FOUTEN},
+    )
+    def get(self, request, koppelpuntcode, ca_keten_id):
+        aanlevering = services.haal_op(self.client, self.aanlevering(ca_keten_id))
+        return Response(AanmeldingSerializer(aanlevering.aanmelding).data)
+
+
+class Bevestiging(KoppelpuntView):
+    @extend_schema(
+        operation_id="ophalen_bevestigen",
+        summary="Ophalen bevestigen: de aanmelding verdwijnt uit de wachtrij",
+        parameters=[KOPPELPUNT, CA_KETEN_ID],
+        request=None,
+        responses={200: AanleveringStatusSerializer, **FOUTEN},
+    )
+    def post(self, request, koppelpuntcode, ca_keten_id):
+        return Response(AanleveringStatusSerializer(services.bevestig(self.aanlevering(ca_keten_id))).data)
+
+
+class Foutmelding(KoppelpuntView):
+    @extend_schema(
+        operation_id="verwerkingsfout_melden",
+        summary="Een verwerkingsfout melden (de instellingsbeheerder ziet de melding)",
+        parameters=[KOPPELPUNT, CA_KETEN_ID],
+        request=FoutmeldingSerializer,
+        responses={200: AanleveringStatusSerializer, **FOUTEN},
+    )
+    def post(self, request, koppelpuntcode, ca_keten_id):
+        data = FoutmeldingSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        aanlevering = services.meld_fout(self.aanlevering(ca_keten_id), data.validated_data["melding"])
+        return Response(AanleveringStatusSerializer(aanlevering).data)
+
+
+class Statusberichten(KoppelpuntView):
+    @extend_schema(
+        operation_id="statusbericht_versturen",
+        summary="Een status melden (idempotent op berichtId)",
+        description="Codes van de keten: RECEIVED, OFFERED, REJECTED, WITHDRAWN, ENROLLED. Een eindstatus "
+        "verandert alleen met correctie=true en een toelichting.",
+        parameters=[KOPPELPUNT],
+        request=StatusberichtSerializer,
+        responses={
+            201: StatusberichtResultaatSerializer,
+            200: OpenApiResponse(StatusberichtResultaatSerializer, description="Dit berichtId was al verwerkt."),
+            409: OpenApiResponse(ProblemSerializer, description="Statusovergang niet toegestaan."),
+            **FOUTEN,
+        },
+    )
+    def post(self, request, koppelpuntcode):
+        data = StatusberichtSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        try:
+            bericht, created = services.verwerk_status(
+                self.client,
+                bericht_id=d["berichtId"],
+                status=d["status"],
+                ca_keten_id=d.get("caKetenId"),
+                keten_id=d.get("ketenId") if not d.get("caKetenId") else None,
+                toelichting=d["toelichting"],
+                correctie=d["correctie"],
+                tijdstip=d.get("tijdstip"),
+            )
+        except Aanlevering.DoesNotExist as e:
+            raise OnbekendeAanmelding() from e
+        except aanmelden.StatusNietToegestaan as e:
+            raise StatusConflict(str(e)) from e
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(StatusberichtResultaatSerializer(bericht).data, status=code)

@@ -1,0 +1,207 @@
+import datetime
+import uuid
+
+from django.utils import timezone
+
+import pytest
+
+from voorzieningen.aanmelden.models import Aanmelding, Verstrekking
+from voorzieningen.aanmelden.statussen import Status
+from voorzieningen.aanmelden.tests.conftest import make_student
+from voorzieningen.aanmelden.tests.helpers import doorloop, indienen
+from voorzieningen.catalogus.tests.factories import CohortFactory
+from voorzieningen.core.models import AuditLogEntry
+from voorzieningen.sis import services
+from voorzieningen.sis.models import Aanlevering, Koppelpunt
+
+pytestmark = pytest.mark.django_db
+API = "/api/sis/v1/koppelpunten"
+
+
+@pytest.fixture
+def school(client):
+    """A submitted application, its koppelpunt 'K1' with a key, and a second school 'K2' with its own."""
+    cohort = CohortFactory()
+    k1 = Koppelpunt.objects.create(
+        instelling=cohort.opleiding.aanbieder.instelling,
+        code="K1",
+        standaard=True,
+        geldig_vanaf=timezone.now() - datetime.timedelta(days=1),
+    )
+    ander = CohortFactory()
+    k2 = Koppelpunt.objects.create(
+        instelling=ander.opleiding.aanbieder.instelling,
+        code="K2",
+        standaard=True,
+        geldig_vanaf=timezone.now() - datetime.timedelta(days=1),
+    )
+    client.force_login(make_student("999990019"))
+    indienen(client, doorloop(client, cohort))
+    client.logout()
+    return {
+        "cohort": cohort,
+        "ander": ander,
+        "k1": k1,
+        "k2": k2,
+        "sleutel1": services.maak_sleutel(k1),
+        "sleutel2": services.maak_sleutel(k2),
+        "aanmelding": Aanmelding.objects.get(),
+    }
+
+
+def auth(token):
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def test_list_fetch_acknowledge(client, school):
+    a = school["aanmelding"]
+    lijst = client.get(f"{API}/K1/aanmeldingen", **auth(school["sleutel1"]))
+    assert lijst.status_code == 200
+    [item] = lijst.json()["results"]
+    assert item["caKetenId"] == str(a.ca_keten_id) and item["ketenId"] == a.keten_id and item["status"] == "SUBMITTED"
+
+    detail = client.get(f"{API}/K1/aanmeldingen/{a.ca_keten_id}", **auth(school["sleutel1"]))
+    assert detail.status_code == 200
+    body = detail.json()
+    assert body["persoon"]["bsn"] == "999990019" and body["persoon"]["geboortedatum"]
+    assert body["adres"]["postcode"] == "3511AB" and body["adres"]["huisnummerToevoeging"] == "A"
+    assert body["vooropleidingen"][0]["iltCode"] == "0141" and body["opleiding"]["crebo"] == a.crebo
+    assert body["cohort"]["code"] == school["cohort"].code and body["email"] == "student@example.nl"
+    assert AuditLogEntry.objects.filter(actor_id="sis:K1", action="read", object_id=str(a.pk)).exists()
+    assert Verstrekking.objects.get().ontvanger.endswith("(koppelpunt K1)")
+    assert Aanlevering.objects.get().opgehaald_op
+
+    ack = client.post(f"{API}/K1/aanmeldingen/{a.ca_keten_id}/bevestiging", **auth(school["sleutel1"]))
+    assert ack.status_code == 200 and ack.json()["bevestigdOp"]
+    assert client.get(f"{API}/K1/aanmeldingen", **auth(school["sleutel1"])).json()["results"] == []
+
+
+def test_report_a_processing_error(client, school):
+    a = school["aanmelding"]
+    url = f"{API}/K1/aanmeldingen/{a.ca_keten_id}/foutmeldingen"
+    leeg = client.post(url, {}, content_type="application/json", **auth(school["sleutel1"]))
+    assert leeg.status_code == 400 and leeg.json()["invalidParams"][0]["name"] == "melding"
+    body = {"melding": "Onbekende opleidingscode"}
+    ok = client.post(url, body, content_type="application/json", **auth(school["sleutel1"]))
+    assert ok.status_code == 200 and Aanlevering.objects.get().foutmelding == "Onbekende opleidingscode"
+
+
+class TestStatus:
+    def post(self, client, school, **body):
+        url = f"{API}/K1/statusberichten"
+        return client.post(url, body, content_type="application/json", **auth(school["sleutel1"]))
+
+    def test_status_by_ca_keten_id_idempotent_by_message_id(self, client, school):
+        a = school["aanmelding"]
+        first = self.post(client, school, berichtId="m-1", caKetenId=str(a.ca_keten_id), status="OFFERED")
+        assert first.status_code == 201 and first.json()["resultaat"] == "verwerkt"
+        again = self.post(client, school, berichtId="m-1", caKetenId=str(a.ca_keten_id), status="OFFERED")
+        assert again.status_code == 200 and again.json() == first.json()
+        a.refresh_from_db()
+        assert a.status == Status.OFFERED and a.statuswijzigingen.count() == 2
+
+    def test_keten_id_works_and_ca_keten_id_wins(self, client, school):
+        a = school["aanmelding"]
+        assert self.post(client, school, berichtId="m-2", ketenId=a.keten_id, status="RECEIVED").status_code == 201
+        other_keten_id = "9999999999"
+        ca = str(a.ca_keten_id)
+        r = self.post(client, school, berichtId="m-3", caKetenId=ca, ketenId=other_keten_id, status="OFFERED")
+        assert r.status_code == 201
+        a.refresh_from_db()
+        assert a.status == Status.OFFERED
+
+    def test_final_status_needs_a_correction_with_a_reason(self, client, school):
+        a = school["aanmelding"]
+        ca = str(a.ca_keten_id)
+        assert self.post(client, school, berichtId="m-4", caKetenId=ca, status="ENROLLED").status_code == 201
+        conflict = self.post(client, school, berichtId="m-5", caKetenId=ca, status="REJECTED")
+        assert conflict.status_code == 409 and conflict.json()["code"] == "status_niet_toegestaan"
+        assert conflict["Content-Type"] == "application/problem+json"
+        zonder = self.post(client, school, berichtId="m-6", caKetenId=ca, status="REJECTED", correctie=True)
+        assert zonder.status_code == 400 and zonder.json()["invalidParams"][0]["name"] == "toelichting"
+        met = self.post(
+            client, school, berichtId="m-7", caKetenId=ca, status="REJECTED", correctie=True, toelichting="fout"
+        )
+        assert met.status_code == 201
+
+    @pytest.mark.parametrize(
+        "body, veld",
+        [
+            ({"berichtId": "x", "status": "OFFERED"}, "caKetenId"),
+            ({"berichtId": "x", "caKetenId": "geen-uuid", "status": "OFFERED"}, "caKetenId"),
+            ({"berichtId": "x", "ketenId": "123", "status": "OFFERED"}, "ketenId"),
+            ({"berichtId": "x", "caKetenId": str(uuid.uuid4()), "status": "ingeschreven"}, "status"),
+            ({"berichtId": "x", "caKetenId": str(uuid.uuid4()), "status": "SUBMITTED"}, "status"),
+            ({"caKetenId": str(uuid.uuid4()), "status": "OFFERED"}, "berichtId"),
+        ],
+    )
+    def test_bad_input_names_the_field(self, client, school, body, veld):
+        r = self.post(client, school, **body)
+        assert r.status_code == 400 and veld in {p["name"] for p in r.json()["invalidParams"]}
+
+    def test_unknown_application(self, client, school):
+        r = self.post(client, school, berichtId="m-9", caKetenId=str(uuid.uuid4()), status="OFFERED")
+        assert r.status_code == 404 and r.json()["code"] == "onbekende_aanmelding"
+
+
+class TestAuthorisation:
+    def endpoints(self, school):
+        ca = school["aanmelding"].ca_keten_id
+        return [
+            ("get", f"{API}/K1/aanmeldingen", None),
+            ("get", f"{API}/K1/aanmeldingen/{ca}", None),
+            ("post", f"{API}/K1/aanmeldingen/{ca}/bevestiging", None),
+            ("post", f"{API}/K1/aanmeldingen/{ca}/foutmeldingen", {"melding": "x"}),
+            ("post", f"{API}/K1/statusberichten", {"berichtId": "a", "caKetenId": str(ca), "status": "OFFERED"}),
+        ]
+
+    def call(self, client, method, url, body, **headers):
+        if method == "get":
+            return client.get(url, **headers)
+        return client.post(url, body or {}, content_type="application/json", **headers)
+
+    def test_without_or_with_another_koppelpunts_key_every_endpoint_refuses(self, client, school):
+        for method, url, body in self.endpoints(school):
+            assert self.call(client, method, url, body).status_code == 401
+            assert self.call(client, method, url, body, **auth("kp_nonsense")).status_code == 401
+            response = self.call(client, method, url, body, **auth(school["sleutel2"]))
+            assert response.status_code == 401 and response.json()["code"] == "ongeldige_sleutel"
+        assert Aanmelding.objects.get().status == Status.SUBMITTED
+
+    def test_another_koppelpunt_never_sees_the_application(self, client, school):
+        for method, url, body in self.endpoints(school):
+            url = url.replace("/K1/", "/K2/")
+            response = self.call(client, method, url, body, **auth(school["sleutel2"]))
+            if url.endswith("/aanmeldingen"):
+                assert response.json()["results"] == []
+            else:
+                assert response.status_code == 404, url
+        assert not AuditLogEntry.objects.filter(actor_id="sis:K2").exists()
+
+    @pytest.mark.parametrize("code", ["k1", "ONBEKEND"])
+    def test_unknown_or_wrongly_cased_code(self, client, school, code):
+        r = client.get(f"{API}/{code}/aanmeldingen", **auth(school["sleutel1"]))
+        assert r.status_code == 404 and r.json()["detail"] == "geen actieve school gevonden"
+        assert r.json()["code"] == "geen_actieve_school"
+
+
+def test_the_queue_is_paged_with_a_stable_cursor(client, school):
+    student = make_student("999990056")
+    client.force_login(student)
+    for _ in range(4):
+        indienen(client, doorloop(client, CohortFactory(opleiding=school["cohort"].opleiding)))
+    client.logout()
+    seen = []
+    url = f"{API}/K1/aanmeldingen?aantal=2"
+    while url:
+        page = client.get(url, **auth(school["sleutel1"])).json()
+        seen += [r["caKetenId"] for r in page["results"]]
+        if len(seen) == 2:  # a new application arriving meanwhile lands at the end, shifting nothing
+            client.force_login(make_student("999990044"))
+            indienen(client, doorloop(client, CohortFactory(opleiding=school["cohort"].opleiding)))
+            client.logout()
+        url = page["next"]
+    assert len(seen) == len(set(seen)) == 6
+    queue = Aanlevering.objects.order_by("in_wachtrij_sinds", "id")
+    ordered = list(queue.values_list("aanmelding__ca_keten_id", flat=True))
+    assert seen == [str(x) for x in ordered]
