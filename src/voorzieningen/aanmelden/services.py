@@ -30,7 +30,7 @@ from .models import (
     StatusWijziging,
     Verstrekking,
 )
-from .signals import aanmelding_ingediend
+from .signals import aanmelding_ingediend, aanmelding_ingetrokken
 from .statussen import BEZET_PLAATS, INTREKBAAR, Status, is_toegestaan
 
 logger = logging.getLogger(__name__)
@@ -488,13 +488,16 @@ def trek_in(aanmelding: Aanmelding, aanmelder: Aanmelder, actor: Actor) -> Statu
             _("Deze aanmelding heeft de eindstatus '%(status)s' en kan niet meer worden ingetrokken.")
             % {"status": aanmelding.get_status_display()}
         )
-    return wijzig_status(
-        aanmelding,
-        Status.WITHDRAWN,
-        bron=StatusWijziging.Bron.STUDENT,
-        actor=actor,
-        toelichting="Ingetrokken door de aanmelder",
-    )
+    with transaction.atomic():
+        wijziging = wijzig_status(
+            aanmelding,
+            Status.WITHDRAWN,
+            bron=StatusWijziging.Bron.STUDENT,
+            actor=actor,
+            toelichting="Ingetrokken door de aanmelder",
+        )
+        aanmelding_ingetrokken.send(sender=Aanmelding, aanmelding=aanmelding, wijziging=wijziging)
+    return wijziging
 
 
 # --- disclosure log, interest, deletion -------------------------------------------------------------------

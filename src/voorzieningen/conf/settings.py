@@ -189,6 +189,7 @@ PUBLIC_BASE_URL = config(
     help_text="Public address of the portal, for links in e-mails and on receipts (no trailing slash).",
 ).rstrip("/")
 DUO_TIMEOUT = config("DUO_TIMEOUT", 5, help_text="Seconds to wait for DUO before telling the student to retry.")
+SIS_WEBHOOK_TIMEOUT = config("SIS_WEBHOOK_TIMEOUT", 10, help_text="Seconds a koppelpunt's webhook may take.")
 SBB_TIMEOUT = config("SBB_TIMEOUT", 5, help_text="Seconds to wait for SBB before telling the student to retry.")
 SBB_API_URL = config(
     "SBB_API_URL",

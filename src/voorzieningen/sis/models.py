@@ -97,3 +97,24 @@ class StatusBericht(models.Model):
 
     def __str__(self):
         return f"{self.koppelpunt_id}:{self.bericht_id}"
+
+
+class Gebeurtenis(models.Model):
+    """Something the SIS must hear about besides a new application: now the student's own withdrawal."""
+
+    class Soort(models.TextChoices):
+        INGETROKKEN = "INGETROKKEN", _("Ingetrokken door de aanmelder")
+
+    koppelpunt = models.ForeignKey(Koppelpunt, models.CASCADE, related_name="gebeurtenissen")
+    aanmelding = models.ForeignKey("aanmelden.Aanmelding", models.CASCADE, related_name="+")
+    soort = models.CharField(_("soort"), max_length=20, choices=Soort.choices)
+    tijdstip = models.DateTimeField(_("tijdstip"))
+    bevestigd_op = models.DateTimeField(_("bevestigd op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("gebeurtenis voor de SIS")
+        verbose_name_plural = _("gebeurtenissen voor de SIS")
+        indexes = [models.Index(fields=["koppelpunt", "bevestigd_op", "tijdstip", "id"], name="sis_gebeurtenissen")]
+
+    def __str__(self):
+        return f"{self.soort} {self.aanmelding_id}"

@@ -1,6 +1,7 @@
 """Routing applications to koppelpunten, API keys, and the fetch queue the SIS API reads."""
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -8,9 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Aanlevering, Koppelpunt, SisSleutel
+from voorzieningen.core import outbox
+
+from .models import Aanlevering, Gebeurtenis, Koppelpunt, SisSleutel
 
 SLEUTEL_VOORVOEGSEL = "kp"
+STUB_STATUSSEN = ["RECEIVED", "OFFERED"]
 
 
 class GeenActieveSchool(Exception):
@@ -49,9 +53,95 @@ def koppelpunt_voor(aanbieder, moment) -> Koppelpunt:
 def leg_klaar(aanmelding) -> Aanlevering:
     """Put a new application in the queue of its koppelpunt (called inside the submit transaction)."""
     koppelpunt = koppelpunt_voor(aanmelding.onderwijsaanbieder, aanmelding.ingediend_op)
-    return Aanlevering.objects.create(
+    aanlevering = Aanlevering.objects.create(
         aanmelding=aanmelding, koppelpunt=koppelpunt, in_wachtrij_sinds=aanmelding.ingediend_op
     )
+    _meld(koppelpunt, "NIEUW", aanmelding, aanmelding.ingediend_op)
+    if koppelpunt.stub_sis:
+        sleutel = f"{aanlevering.pk}:{aanmelding.ingediend_op.isoformat()}"
+        outbox.plaats("sis.stub", sleutel, {"aanlevering": aanlevering.pk})
+    return aanlevering
+
+
+def meld_intrekking(aanmelding, tijdstip) -> Gebeurtenis | None:
+    """The student withdrew: the SIS gets it as its own event (list + webhook), not only as a status."""
+    aanlevering = Aanlevering.objects.select_related("koppelpunt").filter(aanmelding=aanmelding).first()
+    if aanlevering is None:
+        return None
+    gebeurtenis = Gebeurtenis.objects.create(
+        koppelpunt=aanlevering.koppelpunt, aanmelding=aanmelding, soort=Gebeurtenis.Soort.INGETROKKEN, tijdstip=tijdstip
+    )
+    _meld(aanlevering.koppelpunt, Gebeurtenis.Soort.INGETROKKEN, aanmelding, tijdstip)
+    return gebeurtenis
+
+
+def _meld(koppelpunt: Koppelpunt, soort: str, aanmelding, tijdstip) -> None:
+    """Queue the koppelpunt's webhook call, when it has one, in the same transaction."""
+    if not koppelpunt.webhook_url:
+        return
+    body = {
+        "gebeurtenis": soort,
+        "koppelpuntcode": koppelpunt.code,
+        "caKetenId": str(aanmelding.ca_keten_id),
+        "ketenId": aanmelding.keten_id,
+        "tijdstip": tijdstip.isoformat(),
+    }
+    outbox.plaats(
+        "sis.webhook",
+        f"{koppelpunt.pk}:{soort}:{aanmelding.ca_keten_id}:{tijdstip.isoformat()}",
+        {
+            "koppelpunt": koppelpunt.pk,
+            "body": body,
+        },
+    )
+
+
+def webhook_handtekening(geheim: str, tijdstempel: str, body: bytes) -> str:
+    """HMAC-SHA256 over '<timestamp>.<body>', hex; the receiver recomputes it to trust the call."""
+    return hmac.new(geheim.encode(), tijdstempel.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+@outbox.handler("sis.webhook")
+def _roep_webhook_aan(payload: dict) -> None:
+    import json
+
+    from django.conf import settings
+
+    import requests
+
+    koppelpunt = Koppelpunt.objects.get(pk=payload["koppelpunt"])
+    if not koppelpunt.webhook_url:
+        return  # switched off meanwhile: nothing to deliver
+    body = json.dumps(payload["body"], separators=(",", ":")).encode()
+    tijdstempel = str(int(timezone.now().timestamp()))
+    response = requests.post(
+        koppelpunt.webhook_url,
+        data=body,
+        headers={
+            "Content-Type": "application/json",
+            "X-MBO-Tijdstempel": tijdstempel,
+            "X-MBO-Handtekening": "sha256=" + webhook_handtekening(koppelpunt.webhook_geheim, tijdstempel, body),
+        },
+        timeout=settings.SIS_WEBHOOK_TIMEOUT,
+    )
+    response.raise_for_status()
+
+
+@outbox.handler("sis.stub")
+def _stub_sis(payload: dict) -> None:
+    """The platform plays the SIS: fetch, acknowledge, then post the koppelpunt's status sequence."""
+    aanlevering = Aanlevering.objects.select_related("koppelpunt", "aanmelding").get(pk=payload["aanlevering"])
+    client = SisClient(aanlevering.koppelpunt, None)
+    haal_op(client, aanlevering)
+    bevestig(aanlevering)
+    ca = aanlevering.aanmelding.ca_keten_id
+    from voorzieningen.aanmelden.services import StatusNietToegestaan
+
+    for i, status in enumerate(aanlevering.koppelpunt.stub_statussen or STUB_STATUSSEN):
+        try:
+            verwerk_status(client, bericht_id=f"stub-{ca}-{i}", status=status, ca_keten_id=ca, toelichting="Stub SIS")
+        except StatusNietToegestaan:
+            return  # e.g. the student withdrew meanwhile: a real SIS would stop here too
 
 
 def _hash(token: str) -> str:
@@ -87,7 +177,7 @@ def actief_koppelpunt(code: str) -> Koppelpunt:
 @dataclass(frozen=True)
 class SisClient:
     koppelpunt: Koppelpunt
-    sleutel: SisSleutel
+    sleutel: SisSleutel | None  # None: the platform's own Stub SIS
 
     @property
     def actor_id(self) -> str:
@@ -221,3 +311,15 @@ def verwerk_status(
             resultaat=resultaat,
         )
     return bericht, True
+
+
+def gebeurtenissen(koppelpunt: Koppelpunt):
+    return Gebeurtenis.objects.filter(koppelpunt=koppelpunt, bevestigd_op__isnull=True).select_related("aanmelding")
+
+
+def bevestig_gebeurtenis(koppelpunt: Koppelpunt, pk: int) -> Gebeurtenis:
+    gebeurtenis = Gebeurtenis.objects.select_related("aanmelding").get(koppelpunt=koppelpunt, pk=pk)
+    if gebeurtenis.bevestigd_op is None:
+        gebeurtenis.bevestigd_op = timezone.now()
+        gebeurtenis.save(update_fields=["bevestigd_op"])
+    return gebeurtenis

@@ -1,6 +1,6 @@
 from django.dispatch import receiver
 
-from voorzieningen.aanmelden.signals import aanmelding_ingediend
+from voorzieningen.aanmelden.signals import aanmelding_ingediend, aanmelding_ingetrokken
 
 from . import services
 
@@ -8,3 +8,8 @@ from . import services
 @receiver(aanmelding_ingediend, dispatch_uid="sis-wachtrij")
 def _in_wachtrij(sender, aanmelding, **kwargs):
     services.leg_klaar(aanmelding)
+
+
+@receiver(aanmelding_ingetrokken, dispatch_uid="sis-intrekking")
+def _intrekking(sender, aanmelding, wijziging, **kwargs):
+    services.meld_intrekking(aanmelding, wijziging.tijdstip)

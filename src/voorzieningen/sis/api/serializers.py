@@ -137,3 +137,12 @@ class StatusberichtResultaatSerializer(serializers.Serializer):
     status = serializers.CharField()
     resultaat = serializers.ChoiceField(choices=["verwerkt", "ongewijzigd"])
     ontvangenOp = serializers.DateTimeField(source="ontvangen_op")  # noqa: N815
+
+
+class GebeurtenisSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    soort = serializers.ChoiceField(choices=["INGETROKKEN"])
+    caKetenId = serializers.UUIDField(source="aanmelding.ca_keten_id")  # noqa: N815
+    ketenId = serializers.CharField(source="aanmelding.keten_id")  # noqa: N815
+    tijdstip = serializers.DateTimeField()
+    bevestigdOp = serializers.DateTimeField(source="bevestigd_op", allow_null=True)  # noqa: N815

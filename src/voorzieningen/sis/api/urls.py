@@ -20,4 +20,10 @@ urlpatterns = [
         name="sis-foutmelding",
     ),
     path("koppelpunten/<str:koppelpuntcode>/statusberichten", views.Statusberichten.as_view(), name="sis-status"),
+    path("koppelpunten/<str:koppelpuntcode>/gebeurtenissen", views.Gebeurtenissen.as_view(), name="sis-gebeurtenissen"),
+    path(
+        "koppelpunten/<str:koppelpuntcode>/gebeurtenissen/<int:gebeurtenis_id>/bevestiging",
+        views.GebeurtenisBevestiging.as_view(),
+        name="sis-gebeurtenis-bevestiging",
+    ),
 ]

@@ -11,11 +11,12 @@ from voorzieningen.aanmelden import services as aanmelden
 from voorzieningen.core.api import ProblemSerializer
 
 from .. import services
-from ..models import Aanlevering
+from ..models import Aanlevering, Gebeurtenis
 from .serializers import (
     AanleveringStatusSerializer,
     AanmeldingSerializer,
     FoutmeldingSerializer,
+    GebeurtenisSerializer,
     StatusberichtResultaatSerializer,
     StatusberichtSerializer,
     WachtrijItemSerializer,
@@ -183,3 +184,38 @@ class Statusberichten(KoppelpuntView):
             raise StatusConflict(str(e)) from e
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(StatusberichtResultaatSerializer(bericht).data, status=code)
+
+
+class GebeurtenisPaginering(WachtrijPaginering):
+    ordering = ("tijdstip", "id")
+
+
+class Gebeurtenissen(KoppelpuntView):
+    pagination_class = GebeurtenisPaginering
+
+    @extend_schema(
+        operation_id="gebeurtenissen_lijst",
+        summary="Onbevestigde gebeurtenissen, zoals een intrekking door de aanmelder (oudste eerst)",
+        parameters=[KOPPELPUNT],
+        responses={200: GebeurtenisSerializer(many=True), **FOUTEN},
+    )
+    def get(self, request, koppelpuntcode):
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(services.gebeurtenissen(self.client.koppelpunt), request, view=self)
+        return paginator.get_paginated_response(GebeurtenisSerializer(page, many=True).data)
+
+
+class GebeurtenisBevestiging(KoppelpuntView):
+    @extend_schema(
+        operation_id="gebeurtenis_bevestigen",
+        summary="Een gebeurtenis bevestigen: ze verdwijnt uit de lijst",
+        parameters=[KOPPELPUNT, OpenApiParameter("gebeurtenis_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        request=None,
+        responses={200: GebeurtenisSerializer, **FOUTEN},
+    )
+    def post(self, request, koppelpuntcode, gebeurtenis_id):
+        try:
+            gebeurtenis = services.bevestig_gebeurtenis(self.client.koppelpunt, gebeurtenis_id)
+        except Gebeurtenis.DoesNotExist as e:
+            raise exceptions.NotFound("Deze gebeurtenis bestaat niet bij dit koppelpunt.", code="onbekend") from e
+        return Response(GebeurtenisSerializer(gebeurtenis).data)
