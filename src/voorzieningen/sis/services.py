@@ -1,5 +1,6 @@
 """Routing applications to koppelpunten, API keys, and the fetch queue the SIS API reads."""
 
+import datetime
 import hashlib
 import hmac
 import secrets
@@ -323,3 +324,20 @@ def bevestig_gebeurtenis(koppelpunt: Koppelpunt, pk: int) -> Gebeurtenis:
         gebeurtenis.bevestigd_op = timezone.now()
         gebeurtenis.save(update_fields=["bevestigd_op"])
     return gebeurtenis
+
+
+MAX_TERUG = datetime.timedelta(days=366)
+
+
+def zet_periode_terug(koppelpunt: Koppelpunt, van: datetime.date, tot: datetime.date) -> int:
+    """Re-queue this koppelpunt's applications submitted in [van, tot] (at most a year back; anonymised ones
+    stay out, they hold nothing a SIS could use)."""
+    grens = timezone.now() - MAX_TERUG
+    qs = Aanlevering.objects.filter(
+        koppelpunt=koppelpunt,
+        aanmelding__ingediend_op__date__gte=van,
+        aanmelding__ingediend_op__date__lte=tot,
+        aanmelding__ingediend_op__gte=grens,
+        aanmelding__geanonimiseerd_op__isnull=True,
+    )
+    return zet_terug_in_wachtrij(qs)

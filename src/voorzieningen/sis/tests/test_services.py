@@ -83,3 +83,23 @@ def test_requeue_offers_the_application_again(student_client, cohort):
     assert services.zet_terug_in_wachtrij(Aanlevering.objects.all()) == 1
     aanlevering = Aanlevering.objects.get()
     assert aanlevering.in_wachtrij_sinds and aanlevering.opgehaald_op is None
+
+
+def test_requeue_a_date_range_at_most_a_year_back(student_client, cohort):
+    from django.core.management import call_command
+
+    from voorzieningen.aanmelden.models import Aanmelding
+
+    indienen(student_client, doorloop(student_client, cohort))
+    Aanlevering.objects.update(in_wachtrij_sinds=None, bevestigd_op=timezone.now())
+    koppelpunt = Aanlevering.objects.get().koppelpunt
+    today = timezone.localdate()
+    eergisteren, gisteren = today - datetime.timedelta(days=2), today - datetime.timedelta(days=1)
+    assert services.zet_periode_terug(koppelpunt, eergisteren, gisteren) == 0
+    call_command("sis_requeue", "--koppelpunt", koppelpunt.code, "--van", str(today), "--tot", str(today))
+    assert Aanlevering.objects.get().in_wachtrij_sinds is not None
+
+    Aanlevering.objects.update(in_wachtrij_sinds=None)
+    Aanmelding.objects.update(ingediend_op=timezone.now() - datetime.timedelta(days=400))
+    old = today - datetime.timedelta(days=400)
+    assert services.zet_periode_terug(koppelpunt, old, today) == 0  # older than a year
