@@ -6,7 +6,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -279,10 +279,6 @@ def verwerk_status(
     tijdstip=None,
 ):
     """Apply a SIS status message once per message id; returns (StatusBericht, created)."""
-    from voorzieningen.aanmelden import services as aanmelden
-    from voorzieningen.aanmelden.models import StatusWijziging
-    from voorzieningen.core.services import Actor
-
     from .models import StatusBericht
 
     bestaand = StatusBericht.objects.filter(koppelpunt=client.koppelpunt, bericht_id=bericht_id).first()
@@ -290,6 +286,19 @@ def verwerk_status(
         return bestaand, False
     aanlevering = aanlevering_van(client.koppelpunt, ca_keten_id=ca_keten_id, keten_id=keten_id)
     aanmelding = aanlevering.aanmelding
+    try:
+        return _verwerk(client, aanmelding, bericht_id, status, toelichting, correctie, tijdstip), True
+    except IntegrityError:  # the same message id arrived twice at once; the other one was applied
+        return StatusBericht.objects.get(koppelpunt=client.koppelpunt, bericht_id=bericht_id), False
+
+
+def _verwerk(client, aanmelding, bericht_id, status, toelichting, correctie, tijdstip):
+    from voorzieningen.aanmelden import services as aanmelden
+    from voorzieningen.aanmelden.models import StatusWijziging
+    from voorzieningen.core.services import Actor
+
+    from .models import StatusBericht
+
     with transaction.atomic():
         if aanmelding.status == status and not correctie:
             resultaat = "ongewijzigd"
@@ -311,7 +320,7 @@ def verwerk_status(
             status=status,
             resultaat=resultaat,
         )
-    return bericht, True
+    return bericht
 
 
 def gebeurtenissen(koppelpunt: Koppelpunt):

@@ -16,6 +16,20 @@ SCHEMA.app = get_wsgi_application()
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Django closes 'old' connections at the end of each request; in a test that would close the
+    connection holding the test's transaction (Django's own test client switches this off the same way)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def koppelpunt_sleutel(db):
     from voorzieningen.catalogus.tests.factories import InstellingFactory
