@@ -23,6 +23,22 @@ class KoppelpuntAdmin(admin.ModelAdmin):
     raw_id_fields = ["instelling"]
     filter_horizontal = ["aanbieders"]
     inlines = [SisSleutelInline]
+    actions = ["nieuwe_sleutel"]
+
+    @admin.action(description=_("Nieuwe API-sleutel maken (oude blijven geldig tot intrekken)"))
+    def nieuwe_sleutel(self, request, queryset):
+        from django.contrib import messages
+
+        from . import services
+
+        for koppelpunt in queryset:
+            sleutel = services.maak_sleutel(koppelpunt)
+            self.message_user(
+                request,
+                _("Nieuwe sleutel voor %(code)s (wordt maar één keer getoond): %(sleutel)s")
+                % {"code": koppelpunt.code, "sleutel": sleutel},
+                messages.WARNING,
+            )
 
 
 @admin.register(Aanlevering)

@@ -103,3 +103,13 @@ def test_requeue_a_date_range_at_most_a_year_back(student_client, cohort):
     Aanmelding.objects.update(ingediend_op=timezone.now() - datetime.timedelta(days=400))
     old = today - datetime.timedelta(days=400)
     assert services.zet_periode_terug(koppelpunt, old, today) == 0  # older than a year
+
+
+def test_staff_make_a_key_in_the_admin_and_see_it_once(admin_client):
+    koppelpunt = _koppelpunt(AanbiederFactory().instelling, "25LX", standaard=True)
+    response = admin_client.post(
+        "/admin/sis/koppelpunt/", {"action": "nieuwe_sleutel", "_selected_action": [koppelpunt.pk]}, follow=True
+    )
+    [message] = [str(m) for m in response.context["messages"]]
+    sleutel = message.rsplit(": ", 1)[1]
+    assert services.authenticeer("25LX", sleutel).koppelpunt == koppelpunt
