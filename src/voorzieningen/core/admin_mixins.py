@@ -3,13 +3,8 @@
 from .services import Actor, audit_read
 
 
-class AuditedReadOnlyAdmin:
-    """Read-only admin whose detail view writes an audit line; changes go through the services."""
-
-    audit_reason = "Beheerder bekijkt gegevens"
-
-    def audit_subject(self, obj) -> str:
-        return ""
+class ReadOnlyAdminMixin:
+    """Nothing added, changed or deleted by hand: changes go through the services."""
 
     def has_add_permission(self, request):
         return False
@@ -19,6 +14,15 @@ class AuditedReadOnlyAdmin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AuditedReadOnlyAdmin(ReadOnlyAdminMixin):
+    """Read-only admin whose detail view writes an audit line."""
+
+    audit_reason = "Beheerder bekijkt gegevens"
+
+    def audit_subject(self, obj) -> str:
+        return ""
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
