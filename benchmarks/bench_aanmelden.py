@@ -11,13 +11,10 @@ import threading
 import time
 import uuid
 
+from benchmarks.bench_catalogus import percentile
+
 CLIENTS = 20
 PER_CLIENT = 100
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def _bsns(n):

@@ -26,7 +26,7 @@ class AanmeldingAdmin(AuditedReadOnlyAdmin, admin.ModelAdmin):
     exclude = ["indien_token"]
 
     def audit_subject(self, obj):
-        return (obj.gegevens.get("persoon") or {}).get("bsn", "")
+        return obj.bsn
 
 
 @admin.register(Interessemelding)

@@ -129,6 +129,11 @@ class Aanmelding(models.Model):
         return str(self.ca_keten_id)
 
     @property
+    def bsn(self) -> str:
+        """From the snapshot, so no query for the person; empty once anonymised."""
+        return (self.gegevens.get("persoon") or {}).get("bsn", "")
+
+    @property
     def is_intrekbaar(self) -> bool:
         from .statussen import INTREKBAAR
 

@@ -105,7 +105,14 @@ def haal_duo_gegevens(aanmelder: Aanmelder, actor: Actor) -> None:
     bsn = aanmelder.user.bsn
     resultaat = duo.ophalen(bsn)
     if resultaat is None:
-        raise AanmeldenFout("DUO kent dit burgerservicenummer niet.")
+        from django.utils.translation import gettext as _
+
+        raise AanmeldenFout(
+            _(
+                "DUO kent je burgerservicenummer niet, dus we kunnen je gegevens niet ophalen. Neem contact op met "
+                "de school waar je je wilt aanmelden: die kan je een registratiecode geven om je interesse te melden."
+            )
+        )
     persoon = resultaat.persoon.as_dict()
     aanmelder.adres_geheim = resultaat.persoon.adres.is_geheim
     if aanmelder.adres_geheim:
@@ -466,8 +473,7 @@ def wijzig_status(
             toelichting=toelichting,
             correctie=correctie,
         )
-        subject = aanmelding.aanmelder.user.bsn if aanmelding.aanmelder else ""
-        audit_change(actor, aanmelding, reason=f"Status {van} → {status}", subject=subject)
+        audit_change(actor, aanmelding, reason=f"Status {van} → {status}", subject=aanmelding.bsn)
         _mail(
             aanmelding,
             "status",

@@ -45,6 +45,13 @@ ZONDER_DIGID_KEY = "aanmelden_registratiecode_instelling"
 DEEPLINK_PARAMS = {"cohort", "returnUrl", "direct"}
 
 
+def ONBEKEND_CONCEPT():  # noqa: N802 — a message, translated when raised
+    return _(
+        "Deze aanmelding in wording bestaat niet (meer): ze is al ingediend, gestopt of van iemand anders. "
+        "Kijk bij Mijn aanmeldingen of begin opnieuw bij de opleiding."
+    )
+
+
 def student_required(view):
     """Logged in through DigiD (a user with a BSN); anyone else is sent to the login page."""
 
@@ -208,7 +215,7 @@ def _concept(request, token) -> Concept:
         aanmelding = Aanmelding.objects.filter(indien_token=token, aanmelder=request.aanmelder).first()
         if aanmelding:  # back button after submitting: show what was submitted, never a second application
             raise _AlIngediend(aanmelding)
-        raise Http404(_("Deze aanmelding in wording bestaat niet (meer)."))
+        raise Http404(ONBEKEND_CONCEPT())
     return concept
 
 
@@ -441,14 +448,12 @@ def indienen(request, token):
     actor = Actor.from_request(request)
     try:
         aanmelding = services.dien_in(token, request.aanmelder, actor)
-    except services.CohortVol as e:
-        return _geweigerd(request, token, e, status=409)
-    except services.CohortGesloten as e:
+    except (services.CohortVol, services.CohortGesloten) as e:
         return _geweigerd(request, token, e, status=409)
     except services.Onvolledig:
         return redirect("aanmelden:stap", token=token, stap="controleren")
     except Aanmelding.DoesNotExist as e:
-        raise Http404(_("Deze aanmelding in wording bestaat niet (meer).")) from e
+        raise Http404(ONBEKEND_CONCEPT()) from e
     return redirect(f"{reverse('aanmelden:aanmelding', args=[aanmelding.ca_keten_id])}?nieuw=1")
 
 

@@ -4,6 +4,7 @@ Handlers are registered per channel (``@handler("email")``); a handler raises to
 messages are retried with exponential backoff and end in the dead-letter state after ``MAX_POGINGEN``.
 """
 
+import base64
 import datetime
 import logging
 from collections.abc import Callable
@@ -100,7 +101,5 @@ def _email(payload: dict) -> None:
     if payload.get("html"):
         message.attach_alternative(payload["html"], "text/html")
     for bijlage in payload.get("bijlagen", []):
-        import base64
-
         message.attach(bijlage["naam"], base64.b64decode(bijlage["inhoud"]), bijlage["type"])
     message.send()

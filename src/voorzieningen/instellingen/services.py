@@ -34,16 +34,20 @@ class Retourlinks:
     fout: str = ""
 
 
+def _configuratie(opleiding) -> Instellingsconfiguratie | None:
+    return Instellingsconfiguratie.objects.filter(instelling_id=opleiding.aanbieder.instelling_id).first()
+
+
 def return_url_toegestaan(opleiding, return_url: str) -> bool:
-    configuratie = Instellingsconfiguratie.objects.filter(instelling_id=opleiding.aanbieder.instelling_id).first()
+    configuratie = _configuratie(opleiding)
     return bool(configuratie) and is_toegestane_url(return_url, configuratie.domeinen)
 
 
 def retourlinks(opleiding, return_url: str = "") -> Retourlinks:
     """The deeplink's returnUrl (when allowed) wins; then the programme's links; then the institution's."""
-    if return_url and return_url_toegestaan(opleiding, return_url):
+    configuratie = _configuratie(opleiding)
+    if return_url and configuratie and is_toegestane_url(return_url, configuratie.domeinen):
         return Retourlinks(return_url, return_url)
-    configuratie = Instellingsconfiguratie.objects.filter(instelling_id=opleiding.aanbieder.instelling_id).first()
     eigen = OpleidingRetourlinks.objects.filter(opleiding=opleiding).first()
     algemeen = configuratie or Instellingsconfiguratie()
     return Retourlinks(

@@ -166,11 +166,14 @@ def trek_sleutels_in(koppelpunt: Koppelpunt, behalve: str = "") -> int:
     )
 
 
+def _in_werking(koppelpunt: Koppelpunt) -> bool:
+    return koppelpunt.actief and koppelpunt.geldig_vanaf <= timezone.now()
+
+
 def actief_koppelpunt(code: str) -> Koppelpunt:
     """Exact, case-sensitive match on the code of an active koppelpunt in force."""
     koppelpunt = Koppelpunt.objects.select_related("instelling").filter(code=code).first()
-    in_force = koppelpunt is not None and koppelpunt.actief and koppelpunt.geldig_vanaf <= timezone.now()
-    if not in_force or koppelpunt.code != code:
+    if koppelpunt is None or koppelpunt.code != code or not _in_werking(koppelpunt):
         raise GeenActieveSchool()
     return koppelpunt
 
@@ -186,12 +189,19 @@ class SisClient:
 
 
 def authenticeer(code: str, token: str) -> SisClient | None:
-    """The koppelpunt of the path and a valid, unrevoked key of that same koppelpunt; None when the key fails."""
-    koppelpunt = actief_koppelpunt(code)
-    sleutel = SisSleutel.objects.filter(
-        koppelpunt=koppelpunt, sleutel_hash=_hash(token), ingetrokken_op__isnull=True
-    ).first()
-    if sleutel is None:
+    """The koppelpunt of the path and a valid, unrevoked key of that same koppelpunt; None when the key fails.
+
+    One query on every API call: the key with its koppelpunt. Only when that fails is the code looked up on its
+    own, to tell 'geen actieve school gevonden' (404) from a wrong key (401).
+    """
+    sleutel = (
+        SisSleutel.objects.select_related("koppelpunt__instelling")
+        .filter(sleutel_hash=_hash(token), ingetrokken_op__isnull=True, koppelpunt__code=code)
+        .first()
+    )
+    koppelpunt = sleutel.koppelpunt if sleutel else None
+    if koppelpunt is None or koppelpunt.code != code or not _in_werking(koppelpunt):
+        actief_koppelpunt(code)  # raises GeenActieveSchool for an unknown, inactive or differently cased code
         return None
     if sleutel.laatst_gebruikt_op is None or (timezone.now() - sleutel.laatst_gebruikt_op).total_seconds() > 60:
         SisSleutel.objects.filter(pk=sleutel.pk).update(laatst_gebruikt_op=timezone.now())
@@ -216,15 +226,20 @@ def wachtrij(koppelpunt: Koppelpunt):
     )
 
 
-def aanlevering_van(koppelpunt: Koppelpunt, *, ca_keten_id=None, keten_id=None) -> Aanlevering:
-    """An application of this koppelpunt by caKetenId (wins) or ketenId; another koppelpunt's is 'not found'."""
-    qs = Aanlevering.objects.select_related(
-        "aanmelding__opleiding__kwalificatie",
-        "aanmelding__opleiding__locatie",
-        "aanmelding__cohort",
-        "aanmelding__instelling",
-        "aanmelding__onderwijsaanbieder",
-    ).filter(koppelpunt=koppelpunt)
+def aanlevering_van(koppelpunt: Koppelpunt, *, ca_keten_id=None, keten_id=None, volledig=False) -> Aanlevering:
+    """An application of this koppelpunt by caKetenId (wins) or ketenId; another koppelpunt's is 'not found'.
+
+    ``volledig`` joins what the full representation shows; acknowledgements and statuses need only the row.
+    """
+    qs = Aanlevering.objects.select_related("aanmelding").filter(koppelpunt=koppelpunt)
+    if volledig:
+        qs = qs.select_related(
+            "aanmelding__opleiding__kwalificatie",
+            "aanmelding__opleiding__locatie",
+            "aanmelding__cohort",
+            "aanmelding__instelling",
+            "aanmelding__onderwijsaanbieder",
+        )
     if ca_keten_id:
         return qs.get(aanmelding__ca_keten_id=ca_keten_id)
     return qs.get(aanmelding__keten_id=keten_id)
@@ -237,8 +252,7 @@ def haal_op(client: SisClient, aanlevering: Aanlevering) -> Aanlevering:
     from voorzieningen.core.services import Actor, audit_read
 
     aanmelding = aanlevering.aanmelding
-    bsn = (aanmelding.gegevens.get("persoon") or {}).get("bsn", "")
-    audit_read(Actor.system(client.actor_id), aanmelding, reason="SIS haalt aanmelding op", subject=bsn)
+    audit_read(Actor.system(client.actor_id), aanmelding, reason="SIS haalt aanmelding op", subject=aanmelding.bsn)
     if aanlevering.opgehaald_op is None:
         aanlevering.opgehaald_op = timezone.now()
         aanlevering.save(update_fields=["opgehaald_op"])

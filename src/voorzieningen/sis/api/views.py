@@ -39,7 +39,10 @@ class GeenActieveSchool(exceptions.NotFound):
 
 
 class OngeldigeSleutel(exceptions.AuthenticationFailed):
-    default_detail = "Geen geldige API-sleutel voor dit koppelpunt."
+    default_detail = (
+        "Geen geldige API-sleutel voor dit koppelpunt. Controleer de koppelpuntcode (hoofdlettergevoelig) en de "
+        "sleutel; een ingetrokken sleutel vervangt de instellingsbeheerder door een nieuwe."
+    )
     default_code = "ongeldige_sleutel"
 
 
@@ -77,9 +80,14 @@ class KoppelpuntView(APIView):
             raise OngeldigeSleutel()
         self.client = client
 
-    def aanlevering(self, ca_keten_id) -> Aanlevering:
+    def pagina(self, queryset, serializer_class):
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(queryset, self.request, view=self)
+        return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+    def aanlevering(self, ca_keten_id, volledig=False) -> Aanlevering:
         try:
-            return services.aanlevering_van(self.client.koppelpunt, ca_keten_id=ca_keten_id)
+            return services.aanlevering_van(self.client.koppelpunt, ca_keten_id=ca_keten_id, volledig=volledig)
         except Aanlevering.DoesNotExist as e:
             raise OnbekendeAanmelding() from e
 
@@ -104,9 +112,7 @@ class Wachtrij(KoppelpuntView):
         responses={200: WachtrijItemSerializer(many=True), **FOUTEN},
     )
     def get(self, request, koppelpuntcode):
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(services.wachtrij(self.client.koppelpunt), request, view=self)
-        return paginator.get_paginated_response(WachtrijItemSerializer(page, many=True).data)
+        return self.pagina(services.wachtrij(self.client.koppelpunt), WachtrijItemSerializer)
 
 
 class AanmeldingDetail(KoppelpuntView):
@@ -117,7 +123,7 @@ class AanmeldingDetail(KoppelpuntView):
         responses={200: AanmeldingSerializer, **FOUTEN},
     )
     def get(self, request, koppelpuntcode, ca_keten_id):
-        aanlevering = services.haal_op(self.client, self.aanlevering(ca_keten_id))
+        aanlevering = services.haal_op(self.client, self.aanlevering(ca_keten_id, volledig=True))
         return Response(AanmeldingSerializer(aanlevering.aanmelding).data)
 
 
@@ -181,7 +187,9 @@ class Statusberichten(KoppelpuntView):
         except Aanlevering.DoesNotExist as e:
             raise OnbekendeAanmelding() from e
         except aanmelden.StatusNietToegestaan as e:
-            raise StatusConflict(str(e)) from e
+            raise StatusConflict(
+                f"{e} Is dit een correctie, stuur het bericht dan met correctie=true en de reden in toelichting."
+            ) from e
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(StatusberichtResultaatSerializer(bericht).data, status=code)
 
@@ -200,9 +208,7 @@ class Gebeurtenissen(KoppelpuntView):
         responses={200: GebeurtenisSerializer(many=True), **FOUTEN},
     )
     def get(self, request, koppelpuntcode):
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(services.gebeurtenissen(self.client.koppelpunt), request, view=self)
-        return paginator.get_paginated_response(GebeurtenisSerializer(page, many=True).data)
+        return self.pagina(services.gebeurtenissen(self.client.koppelpunt), GebeurtenisSerializer)
 
 
 class GebeurtenisBevestiging(KoppelpuntView):

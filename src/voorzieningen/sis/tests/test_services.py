@@ -71,10 +71,18 @@ class TestKeys:
         with pytest.raises(services.GeenActieveSchool, match="geen actieve school gevonden"):
             services.actief_koppelpunt(code)
 
-    def test_inactive_koppelpunt_finds_no_active_school(self):
-        _koppelpunt(AanbiederFactory().instelling, "25LX", standaard=True, actief=False)
+    def test_inactive_koppelpunt_finds_no_active_school_even_with_a_valid_key(self):
+        koppelpunt = _koppelpunt(AanbiederFactory().instelling, "25LX", standaard=True, actief=False)
+        sleutel = services.maak_sleutel(koppelpunt)
         with pytest.raises(services.GeenActieveSchool):
             services.actief_koppelpunt("25LX")
+        with pytest.raises(services.GeenActieveSchool):
+            services.authenticeer("25LX", sleutel)
+
+    def test_a_valid_key_with_a_differently_cased_code_finds_no_active_school(self):
+        sleutel = services.maak_sleutel(_koppelpunt(AanbiederFactory().instelling, "25LX", standaard=True))
+        with pytest.raises(services.GeenActieveSchool):
+            services.authenticeer("25lx", sleutel)
 
 
 def test_requeue_offers_the_application_again(student_client, cohort):
