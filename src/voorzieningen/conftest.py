@@ -54,3 +54,24 @@ def outbox_direct(monkeypatch):
     from voorzieningen.core import outbox
 
     monkeypatch.setattr(outbox, "_after_commit", lambda func: func())
+
+
+def verifieer_2fa(client, user):
+    """Log in as after password + TOTP: a confirmed TOTP device whose id is in the session (django-otp)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="default", defaults={"confirmed": True})
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    """Staff in the admin have passed 2FA (maykin-2fa enforces it)."""
+    from django.test import Client
+
+    return verifieer_2fa(Client(), admin_user)

@@ -118,12 +118,20 @@ class Aanmelding(models.Model):
     return_url = models.CharField(max_length=500, blank=True)
     ontvangstbewijs = models.TextField(_("ontvangstbewijs (ondertekend)"), blank=True)
     geanonimiseerd_op = models.DateTimeField(null=True, blank=True)
+    # For the multiple-application analytics: the school year of the cohort's start, and, frozen when the
+    # person is deleted, how many applications he had in that year (aggregates must survive deletion).
+    schooljaar = models.PositiveSmallIntegerField(_("schooljaar"), default=0)
+    meervoud = models.PositiveSmallIntegerField(_("aantal aanmeldingen van de aanmelder in het schooljaar"), null=True)
 
     class Meta:
         verbose_name = _("aanmelding")
         verbose_name_plural = _("aanmeldingen")
         ordering = ["-ingediend_op"]
-        indexes = [models.Index(fields=["instelling", "status"])]
+        indexes = [
+            models.Index(fields=["instelling", "status"]),
+            models.Index(fields=["schooljaar", "aanmelder"], name="aanmelding_meervoud"),
+            models.Index(fields=["instelling", "schooljaar"], name="aanmelding_instelling_jaar"),
+        ]
 
     def __str__(self):
         return str(self.ca_keten_id)
@@ -138,6 +146,11 @@ class Aanmelding(models.Model):
         from .statussen import INTREKBAAR
 
         return self.status in INTREKBAAR
+
+
+def schooljaar_van(datum) -> int:
+    """A school year runs from 1 August; a cohort starting in February 2027 belongs to 2026."""
+    return datum.year if datum.month >= 8 else datum.year - 1
 
 
 class StatusWijziging(models.Model):

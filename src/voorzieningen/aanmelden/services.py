@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -29,6 +29,7 @@ from .models import (
     Ouder,
     StatusWijziging,
     Verstrekking,
+    schooljaar_van,
 )
 from .signals import aanmelding_ingediend, aanmelding_ingetrokken
 from .statussen import BEZET_PLAATS, INTREKBAAR, Status, is_toegestaan
@@ -345,6 +346,7 @@ def _dien_in(concept: Concept, aanmelder: Aanmelder, actor: Actor) -> Aanmelding
         kenmerken=concept.kenmerken,
         via_deeplink=concept.via_deeplink,
         return_url=concept.return_url,
+        schooljaar=schooljaar_van(cohort.begindatum),
     )
     Cohort.objects.filter(pk=cohort.pk).update(aantal_aanmeldingen=F("aantal_aanmeldingen") + 1)
     aanmelding.instelling = opleiding.aanbieder.instelling  # known already: no query for the receipt
@@ -536,6 +538,9 @@ def verwijder_omgeving(aanmelder: Aanmelder, actor: Actor) -> int:
     """Delete the student's environment. Applications stay as anonymous rows, so aggregates stay identical."""
     bsn = aanmelder.user.bsn
     with transaction.atomic():
+        per_jaar = aanmelder.aanmeldingen.values("schooljaar").annotate(n=Count("id"))
+        for rij in per_jaar:
+            aanmelder.aanmeldingen.filter(schooljaar=rij["schooljaar"]).update(meervoud=rij["n"])
         aantal = aanmelder.aanmeldingen.update(
             gegevens={}, kenmerken={}, leerbedrijf=None, return_url="", aanmelder=None, geanonimiseerd_op=timezone.now()
         )

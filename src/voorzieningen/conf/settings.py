@@ -51,6 +51,12 @@ INSTALLED_APPS = [
     "privates",
     "simple_certmanager",
     "digid_eherkenning",
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_totp",
+    "two_factor",
+    "maykin_2fa",
+    "axes",
     "voorzieningen.core",
     "voorzieningen.identiteit",
     "voorzieningen.catalogus",
@@ -70,8 +76,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "maykin_2fa.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "voorzieningen.conf.urls"
@@ -161,6 +169,23 @@ if IS_PRODUCTION:
     SECURE_HSTS_SECONDS = config("SECURE_HSTS_SECONDS", 31536000, help_text="HSTS max-age in production.")
 LOGIN_URL = "admin:login"
 
+# --- Staff and institution admins: password + TOTP, lockout ---------------------------------------
+# Staff use the Django admin (maykin-2fa); institution admins their own environment under /beheer/
+# (django-two-factor-auth views). Both share the TOTP devices of django-otp.
+OTP_TOTP_ISSUER = config("OTP_TOTP_ISSUER", "MBO Voorzieningen", help_text="Issuer name shown in the TOTP app.")
+TWO_FACTOR_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+MAYKIN_2FA_ALLOW_MFA_BYPASS_BACKENDS = []
+AXES_FAILURE_LIMIT = config(
+    "AXES_FAILURE_LIMIT", 5, help_text="Failed password logins after which a staff or admin account is locked."
+)
+AXES_COOLOFF_TIME = config("AXES_COOLOFF_HOURS", 1, help_text="Hours a locked account stays locked.")
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one: guessing one account, or many
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_VERBOSE = False
+BEHEER_UITNODIGING_DAGEN = 7
+BEHEER_MAX_ACCOUNTS = 2
+
 # --- DigiD ----------------------------------------------------------------------------------------
 DIGID_MOCK = config(
     "DIGID_MOCK",
@@ -170,6 +195,7 @@ DIGID_MOCK = config(
 if DIGID_MOCK and IS_PRODUCTION:
     raise ImproperlyConfigured("DIGID_MOCK cannot be on when PROFILE=production.")
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "voorzieningen.identiteit.backends.DigiDStubBackend"
     if DIGID_MOCK
     else "voorzieningen.identiteit.backends.DigiDBackend",

@@ -3,6 +3,7 @@
 The screens to edit them are the institution admin environment; the student journey only reads them.
 """
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -62,3 +63,46 @@ class OpleidingRetourlinks(models.Model):
 
     def __str__(self):
         return str(self.opleiding_id)
+
+
+class Instellingsbeheerder(models.Model):
+    """A personal admin account of one institution (at most two: every view must be traceable to a person)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="instellingsbeheerder")
+    instelling = models.ForeignKey("catalogus.Instelling", models.CASCADE, related_name="beheerders")
+    aangemaakt_op = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("instellingsbeheerder")
+        verbose_name_plural = _("instellingsbeheerders")
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.email} ({self.instelling.brin})"
+
+
+class Uitnodiging(models.Model):
+    """An invitation link for a new admin account, valid for seven days and usable once.
+
+    Only a SHA-256 of the link's secret is kept, so a database read does not hand out accounts.
+    """
+
+    instelling = models.ForeignKey("catalogus.Instelling", models.CASCADE, related_name="uitnodigingen")
+    naam = models.CharField(_("naam"), max_length=200)
+    email = models.EmailField(_("e-mailadres"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    aangemaakt_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    aangemaakt_op = models.DateTimeField(auto_now_add=True)
+    verloopt_op = models.DateTimeField(_("verloopt op"))
+    gebruikt_op = models.DateTimeField(_("gebruikt op"), null=True, blank=True)
+    ingetrokken_op = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    nieuwe_link_gevraagd_op = models.DateTimeField(_("nieuwe link gevraagd op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("uitnodiging voor een beheeraccount")
+        verbose_name_plural = _("uitnodigingen voor beheeraccounts")
+        ordering = ["-aangemaakt_op"]
+
+    def __str__(self):
+        return f"{self.email} ({self.instelling.brin})"

@@ -52,5 +52,5 @@ class AanleveringAdmin(admin.ModelAdmin):
     def terug_in_wachtrij(self, request, queryset):
         from . import services
 
-        aantal = services.zet_terug_in_wachtrij(queryset)
+        aantal = services.zet_terug_in_wachtrij(queryset, door=f"{request.user} (beheer coöperatie)")
         self.message_user(request, _("%(n)d aanmelding(en) opnieuw klaargezet.") % {"n": aantal})

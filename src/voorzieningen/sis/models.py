@@ -118,3 +118,31 @@ class Gebeurtenis(models.Model):
 
     def __str__(self):
         return f"{self.soort} {self.aanmelding_id}"
+
+
+class SisLogregel(models.Model):
+    """What happened between the platform and the SIS for one application: the message log admins read."""
+
+    class Soort(models.TextChoices):
+        KLAARGEZET = "KLAARGEZET", _("Klaargezet voor de SIS")
+        OPGEHAALD = "OPGEHAALD", _("Opgehaald door de SIS")
+        BEVESTIGD = "BEVESTIGD", _("Ophalen bevestigd")
+        FOUTMELDING = "FOUTMELDING", _("Foutmelding van de SIS")
+        STATUS = "STATUS", _("Statusbericht ontvangen")
+        OPNIEUW = "OPNIEUW", _("Opnieuw klaargezet")
+        GEBEURTENIS = "GEBEURTENIS", _("Gebeurtenis gemeld")
+
+    aanmelding = models.ForeignKey("aanmelden.Aanmelding", models.CASCADE, related_name="sis_log")
+    koppelpunt = models.ForeignKey(Koppelpunt, models.SET_NULL, null=True, related_name="+")
+    soort = models.CharField(_("soort"), max_length=12, choices=Soort.choices)
+    tijdstip = models.DateTimeField(_("tijdstip"))
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("SIS-logregel")
+        verbose_name_plural = _("SIS-logregels")
+        ordering = ["tijdstip", "id"]
+        indexes = [models.Index(fields=["aanmelding", "tijdstip"], name="sis_log_aanmelding")]
+
+    def __str__(self):
+        return f"{self.soort} {self.aanmelding_id}"

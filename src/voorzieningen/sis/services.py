@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from voorzieningen.core import outbox
 
-from .models import Aanlevering, Gebeurtenis, Koppelpunt, SisSleutel
+from .models import Aanlevering, Gebeurtenis, Koppelpunt, SisLogregel, SisSleutel
 
 SLEUTEL_VOORVOEGSEL = "kp"
 STUB_STATUSSEN = ["RECEIVED", "OFFERED"]
@@ -51,6 +51,17 @@ def koppelpunt_voor(aanbieder, moment) -> Koppelpunt:
     return standaard
 
 
+def log(aanmelding_id: int, koppelpunt_id, soort: str, detail: str = "", tijdstip=None) -> None:
+    """One line in the SIS message log the institution admin reads."""
+    SisLogregel.objects.create(
+        aanmelding_id=aanmelding_id,
+        koppelpunt_id=koppelpunt_id,
+        soort=soort,
+        detail=detail[:500],
+        tijdstip=tijdstip or timezone.now(),
+    )
+
+
 def leg_klaar(aanmelding) -> Aanlevering:
     """Put a new application in the queue of its koppelpunt (called inside the submit transaction)."""
     koppelpunt = koppelpunt_voor(aanmelding.onderwijsaanbieder, aanmelding.ingediend_op)
@@ -58,6 +69,7 @@ def leg_klaar(aanmelding) -> Aanlevering:
         aanmelding=aanmelding, koppelpunt=koppelpunt, in_wachtrij_sinds=aanmelding.ingediend_op
     )
     _meld(koppelpunt, "NIEUW", aanmelding, aanmelding.ingediend_op)
+    log(aanmelding.pk, koppelpunt.pk, SisLogregel.Soort.KLAARGEZET, koppelpunt.code, aanmelding.ingediend_op)
     if koppelpunt.stub_sis:
         sleutel = f"{aanlevering.pk}:{aanmelding.ingediend_op.isoformat()}"
         outbox.plaats("sis.stub", sleutel, {"aanlevering": aanlevering.pk})
@@ -73,6 +85,7 @@ def meld_intrekking(aanmelding, tijdstip) -> Gebeurtenis | None:
         koppelpunt=aanlevering.koppelpunt, aanmelding=aanmelding, soort=Gebeurtenis.Soort.INGETROKKEN, tijdstip=tijdstip
     )
     _meld(aanlevering.koppelpunt, Gebeurtenis.Soort.INGETROKKEN, aanmelding, tijdstip)
+    log(aanmelding.pk, aanlevering.koppelpunt_id, SisLogregel.Soort.GEBEURTENIS, gebeurtenis.soort, tijdstip)
     return gebeurtenis
 
 
@@ -208,10 +221,19 @@ def authenticeer(code: str, token: str) -> SisClient | None:
     return SisClient(koppelpunt, sleutel)
 
 
-def zet_terug_in_wachtrij(aanleveringen) -> int:
+def zet_terug_in_wachtrij(aanleveringen, door: str = "") -> int:
     """Re-queue (admin): the applications are offered to the SIS again at once."""
+    now = timezone.now()
     with transaction.atomic():
-        return aanleveringen.update(in_wachtrij_sinds=timezone.now(), opgehaald_op=None, bevestigd_op=None)
+        rijen = list(aanleveringen.values_list("pk", "aanmelding_id", "koppelpunt_id"))
+        aantal = Aanlevering.objects.filter(pk__in=[r[0] for r in rijen]).update(
+            in_wachtrij_sinds=now, opgehaald_op=None, bevestigd_op=None
+        )
+        SisLogregel.objects.bulk_create(
+            SisLogregel(aanmelding_id=a, koppelpunt_id=k, soort=SisLogregel.Soort.OPNIEUW, detail=door, tijdstip=now)
+            for _pk, a, k in rijen
+        )
+        return aantal
 
 
 # --- what the API does --------------------------------------------------------------------------------
@@ -253,6 +275,7 @@ def haal_op(client: SisClient, aanlevering: Aanlevering) -> Aanlevering:
 
     aanmelding = aanlevering.aanmelding
     audit_read(Actor.system(client.actor_id), aanmelding, reason="SIS haalt aanmelding op", subject=aanmelding.bsn)
+    log(aanmelding.pk, client.koppelpunt.pk, SisLogregel.Soort.OPGEHAALD, client.koppelpunt.code)
     if aanlevering.opgehaald_op is None:
         aanlevering.opgehaald_op = timezone.now()
         aanlevering.save(update_fields=["opgehaald_op"])
@@ -272,12 +295,14 @@ def bevestig(aanlevering: Aanlevering) -> Aanlevering:
     aanlevering.opgehaald_op = aanlevering.opgehaald_op or now
     aanlevering.in_wachtrij_sinds = None
     aanlevering.save(update_fields=["bevestigd_op", "opgehaald_op", "in_wachtrij_sinds"])
+    log(aanlevering.aanmelding_id, aanlevering.koppelpunt_id, SisLogregel.Soort.BEVESTIGD, tijdstip=now)
     return aanlevering
 
 
 def meld_fout(aanlevering: Aanlevering, melding: str) -> Aanlevering:
     aanlevering.foutmelding, aanlevering.foutmelding_op = melding, timezone.now()
     aanlevering.save(update_fields=["foutmelding", "foutmelding_op"])
+    log(aanlevering.aanmelding_id, aanlevering.koppelpunt_id, SisLogregel.Soort.FOUTMELDING, melding)
     return aanlevering
 
 
@@ -334,6 +359,7 @@ def _verwerk(client, aanmelding, bericht_id, status, toelichting, correctie, tij
             status=status,
             resultaat=resultaat,
         )
+        log(aanmelding.pk, client.koppelpunt.pk, SisLogregel.Soort.STATUS, f"{bericht_id}: {status} ({resultaat})")
     return bericht
 
 
@@ -352,15 +378,16 @@ def bevestig_gebeurtenis(koppelpunt: Koppelpunt, pk: int) -> Gebeurtenis:
 MAX_TERUG = datetime.timedelta(days=366)
 
 
-def zet_periode_terug(koppelpunt: Koppelpunt, van: datetime.date, tot: datetime.date) -> int:
-    """Re-queue this koppelpunt's applications submitted in [van, tot] (at most a year back; anonymised ones
-    stay out, they hold nothing a SIS could use)."""
-    grens = timezone.now() - MAX_TERUG
-    qs = Aanlevering.objects.filter(
-        koppelpunt=koppelpunt,
-        aanmelding__ingediend_op__date__gte=van,
-        aanmelding__ingediend_op__date__lte=tot,
-        aanmelding__ingediend_op__gte=grens,
-        aanmelding__geanonimiseerd_op__isnull=True,
+def herplaatsbaar(aanleveringen):
+    """What may be offered again: at most a year back; anonymised ones hold nothing a SIS could use."""
+    return aanleveringen.filter(
+        aanmelding__ingediend_op__gte=timezone.now() - MAX_TERUG, aanmelding__geanonimiseerd_op__isnull=True
     )
-    return zet_terug_in_wachtrij(qs)
+
+
+def zet_periode_terug(koppelpunt: Koppelpunt, van: datetime.date, tot: datetime.date, door: str = "") -> int:
+    """Re-queue this koppelpunt's applications submitted in [van, tot]."""
+    qs = Aanlevering.objects.filter(
+        koppelpunt=koppelpunt, aanmelding__ingediend_op__date__gte=van, aanmelding__ingediend_op__date__lte=tot
+    )
+    return zet_terug_in_wachtrij(herplaatsbaar(qs), door=door)
