@@ -200,6 +200,11 @@ class Cohort(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(32000)],  # RIO's range for deelnemersplaatsen
     )
     aantal_aanmeldingen = models.PositiveIntegerField(_("aantal aanmeldingen"), default=0)
+    door_instelling_ingesteld = models.BooleanField(
+        _("toegangscode en capaciteit door de instelling ingesteld"),
+        default=False,
+        help_text=_("Aan: een import uit RIO/DUO overschrijft toegangscode en capaciteit van dit cohort niet."),
+    )
 
     class Meta:
         verbose_name = _("cohort")

@@ -185,6 +185,11 @@ AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
 BEHEER_UITNODIGING_DAGEN = 7
 BEHEER_MAX_ACCOUNTS = 2
+SERVICEDESK_EMAIL = config(
+    "SERVICEDESK_EMAIL",
+    "servicedesk@mbovoorzieningen.example",
+    help_text="Where requests for a new admin invitation link (and other service requests) are sent.",
+)
 
 # --- DigiD ----------------------------------------------------------------------------------------
 DIGID_MOCK = config(

@@ -5,7 +5,6 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from maykin_2fa import monkeypatch_admin
 from maykin_2fa.urls import urlpatterns as admin_2fa_urls
-from maykin_2fa.urls import webauthn_urlpatterns
 
 from voorzieningen.core import views as core_views
 
@@ -15,8 +14,8 @@ urlpatterns = [
     path("health", core_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", include((admin_2fa_urls, "maykin_2fa"))),
-    path("admin/", include((webauthn_urlpatterns, "two_factor"))),
     path("admin/", admin.site.urls),
+    path("beheer/", include("voorzieningen.instellingen.urls")),
     path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/catalogus/v1/", include("voorzieningen.catalogus.api.urls")),
     path("api/sis/v1/", include("voorzieningen.sis.api.urls")),

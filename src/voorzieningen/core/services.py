@@ -25,7 +25,10 @@ class Actor:
 
     @classmethod
     def from_request(cls, request) -> "Actor":
-        user = getattr(request, "user", None)
+        return cls.for_user(getattr(request, "user", None))
+
+    @classmethod
+    def for_user(cls, user) -> "Actor":
         if user is not None and user.is_authenticated:
             return cls(AuditLogEntry.ActorType.PERSON, f"user:{user.pk}")
         return cls(AuditLogEntry.ActorType.ANONYMOUS, "anonymous")

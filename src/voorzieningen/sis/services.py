@@ -170,13 +170,14 @@ def maak_sleutel(koppelpunt: Koppelpunt) -> str:
     return token
 
 
-def trek_sleutels_in(koppelpunt: Koppelpunt, behalve: str = "") -> int:
-    keep = _hash(behalve) if behalve else ""
-    return (
-        koppelpunt.sleutels.filter(ingetrokken_op__isnull=True)
-        .exclude(sleutel_hash=keep)
-        .update(ingetrokken_op=timezone.now())
-    )
+def trek_sleutels_in(koppelpunt: Koppelpunt, behalve: str = "", behalve_sleutel: int | None = None) -> int:
+    """Revoke every active key except the given one (by secret, or by the id of its row)."""
+    qs = koppelpunt.sleutels.filter(ingetrokken_op__isnull=True)
+    if behalve:
+        qs = qs.exclude(sleutel_hash=_hash(behalve))
+    if behalve_sleutel:
+        qs = qs.exclude(pk=behalve_sleutel)
+    return qs.update(ingetrokken_op=timezone.now())
 
 
 def _in_werking(koppelpunt: Koppelpunt) -> bool:

@@ -218,4 +218,7 @@ def _upsert_cohorten(desired: dict, counts: Counter) -> None:
     else:
         cohorts = [c for chunk in _chunks(sorted(opleiding_ids)) for c in Cohort.objects.filter(opleiding_id__in=chunk)]
     existing = {(c.opleiding_id, c.code): c for c in cohorts}
+    for key, cohort in existing.items():
+        if cohort.door_instelling_ingesteld and key in desired:  # the institution's own settings win
+            desired[key] = {k: v for k, v in desired[key].items() if k not in ("toegangscode", "capaciteit")}
     _sync(Cohort, existing, desired, lambda k, f: Cohort(opleiding_id=k[0], code=k[1], **f), counts, "cohorten")
