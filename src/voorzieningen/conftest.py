@@ -1,5 +1,7 @@
+import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,9 @@ def _locmem_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture
@@ -75,3 +80,30 @@ def admin_client(admin_user):
     from django.test import Client
 
     return verifieer_2fa(Client(), admin_user)
+
+
+@pytest.fixture
+def axe(browser_page):
+    """Run axe-core (WCAG 2.1 A/AA rules) on the current page; fail on any violation."""
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail("axe-core is missing: run `npm ci` (the Makefile does this when npm is available)")
+        pytest.skip("axe-core from npm is not installed (npm ci)")
+    source = AXE.read_text()
+    checked = []
+
+    def check():
+        browser_page.add_script_tag(content=source)
+        result = browser_page.evaluate(
+            "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        )
+        violations = [
+            {"id": v["id"], "help": v["help"], "nodes": [n["html"][:160] for n in v["nodes"][:3]]}
+            for v in result["violations"]
+        ]
+        assert violations == [], f"{browser_page.url}: {json.dumps(violations, indent=1, ensure_ascii=False)}"
+        checked.append(browser_page.url)
+
+    check.checked = checked
+    return check

@@ -550,8 +550,8 @@ def afstemming(request):
     if request.method == "POST" and form.is_valid():
         try:
             inlezing = afst.lees_export(form.cleaned_data["bestand"])
-        except afst.ExportOnleesbaar as e:
-            fout = str(e)
+        except afst.ExportFout as e:
+            fout = e.messages[0]
         else:
             resultaat = afst.vergelijk(request.instelling, inlezing)
             audit_read(

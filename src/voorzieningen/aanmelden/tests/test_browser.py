@@ -1,9 +1,5 @@
 """The journey in a real browser (Debian's Chromium via Playwright), with an axe-core check on every step."""
 
-import json
-import os
-from pathlib import Path
-
 import pytest
 
 from voorzieningen.aanmelden.models import Aanmelding
@@ -14,38 +10,10 @@ from voorzieningen.instellingen.models import Instellingsconfiguratie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parents[4] / "node_modules" / "axe-core" / "axe.min.js"
 GEHEIM_MELDING = (
     "Het bij DUO gevonden adres is gemarkeerd als geheim. Voer handmatig een adres in dat je wenst te communiceren "
     "met de school."
 )
-
-
-@pytest.fixture
-def axe(browser_page):
-    """Run axe-core (WCAG 2.1 A/AA rules) on the current page; fail on any violation."""
-    if not AXE.exists():
-        if os.environ.get("CI"):
-            pytest.fail("axe-core is missing: run `npm ci` (the Makefile does this when npm is available)")
-        pytest.skip("axe-core from npm is not installed (npm ci)")
-    source = AXE.read_text()
-    checked = []
-
-    def check():
-        browser_page.add_script_tag(content=source)
-        result = browser_page.evaluate(
-            "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-        )
-        violations = [
-            {"id": v["id"], "help": v["help"], "nodes": [n["html"][:160] for n in v["nodes"][:3]]}
-            for v in result["violations"]
-        ]
-        assert violations == [], f"{browser_page.url}: {json.dumps(violations, indent=1, ensure_ascii=False)}"
-        checked.append(browser_page.url)
-
-    check.checked = checked
-    return check
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-import pytest
 from django.test import Client
+
+import pytest
 
 from voorzieningen.catalogus.tests.factories import InstellingFactory
 from voorzieningen.conftest import verifieer_2fa
@@ -8,7 +9,9 @@ from voorzieningen.instellingen.models import Instellingsbeheerder
 
 
 def maak_beheerder(instelling, email="beheer@roc.example", wachtwoord="lang-en-geheim-2026") -> User:
-    user = User.objects.create_user(username=email, email=email, password=wachtwoord, first_name="Bea", last_name="Heer")
+    user = User.objects.create_user(
+        username=email, email=email, password=wachtwoord, first_name="Bea", last_name="Heer"
+    )
     Instellingsbeheerder.objects.create(user=user, instelling=instelling)
     return user
 

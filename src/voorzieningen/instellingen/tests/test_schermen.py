@@ -256,3 +256,24 @@ def test_whitelist_from_the_programme_list(beheer_client, instelling):
     beheer_client.post(reverse("beheer:opleidingen"), {"whitelist": [b.pk]})
     assert set(instelling.whitelist.all()) == {b}
     assert Cohort.objects.count() == 0
+
+
+def test_reconciliation_upload_shows_differences_explained_and_downloads_them(beheer_client, instelling, eigen, vreemd):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ingetrokken = _aanmelding(instelling, "Weg", status=Status.WITHDRAWN)
+    export = (
+        f"\ufeffcaKetenId;status\n{eigen.ca_keten_id};Ontvangen\n{vreemd.ca_keten_id};Ingediend\nabc;Ingediend\n"
+    ).encode()
+    url = reverse("beheer:afstemming")
+    pagina = beheer_client.post(url, {"bestand": SimpleUploadedFile("sis.csv", export, "text/csv")})
+    assert pagina.status_code == 200
+    groepen = {g.sleutel: g.aantal for g in pagina.context["resultaat"].groepen}
+    assert groepen["status_verschilt"] == 1 and groepen["andere_instelling"] == 1 and groepen["ingetrokken"] == 1
+    assert "Vreemdeling" not in pagina.text and str(ingetrokken.ca_keten_id) in pagina.text
+    assert "regel 4" in pagina.text  # the bad id, with its line number
+    download = beheer_client.post(url, {"bestand": SimpleUploadedFile("sis.csv", export), "als_csv": "on"})
+    assert download["Content-Disposition"].startswith("attachment")
+    assert "Status verschilt" in b"".join(download.streaming_content).decode("utf-8-sig")
+    zonder_id = beheer_client.post(url, {"bestand": SimpleUploadedFile("sis.csv", b"naam;status\nPiet;Ingediend\n")})
+    assert "Geen kolom caKetenId of ketenId gevonden" in zonder_id.text
