@@ -4,6 +4,7 @@ Every query is scoped to the admin's own institution; an id from another institu
 """
 
 import csv
+import secrets
 import uuid
 from functools import wraps
 from urllib.parse import urlencode
@@ -431,7 +432,11 @@ def koppelpunt(request, pk=None):
     form = KoppelpuntForm(request.POST or None, instance=kp, instelling=instelling)
     if request.method == "POST" and form.is_valid():
         nieuw = kp.pk is None
-        kp = form.save()
+        kp = form.save(commit=False)
+        if kp.webhook_url and not kp.webhook_geheim:  # the SIS checks our HMAC signature with it
+            kp.webhook_geheim = secrets.token_urlsafe(32)
+        kp.save()
+        form.save_m2m()
         audit_change(
             Actor.from_request(request), kp, reason="Koppelpunt opgeslagen", created=nieuw, velden=form.changed_data
         )

@@ -277,3 +277,19 @@ def test_reconciliation_upload_shows_differences_explained_and_downloads_them(be
     assert "Status verschilt" in b"".join(download.streaming_content).decode("utf-8-sig")
     zonder_id = beheer_client.post(url, {"bestand": SimpleUploadedFile("sis.csv", b"naam;status\nPiet;Ingediend\n")})
     assert "Geen kolom caKetenId of ketenId gevonden" in zonder_id.text
+
+
+def test_a_webhook_gets_a_signing_secret_and_the_stub_sis_switch_is_saved(beheer_client, eigen):
+    kp = Koppelpunt.objects.get(instelling=eigen.instelling)
+    response = beheer_client.post(
+        reverse("beheer:koppelpunt", args=[kp.pk]),
+        {"geldig_vanaf": "2026-01-01T00:00", "actief": "on", "stub_sis": "on", "webhook_url": "http://sis.example/x"},
+    )
+    assert "Een webhook moet https gebruiken." in response.text
+    beheer_client.post(
+        reverse("beheer:koppelpunt", args=[kp.pk]),
+        {"geldig_vanaf": "2026-01-01T00:00", "actief": "on", "stub_sis": "on", "webhook_url": "https://sis.example/x"},
+    )
+    kp.refresh_from_db()
+    assert kp.stub_sis and kp.webhook_url == "https://sis.example/x" and len(kp.webhook_geheim) > 30
+    assert kp.code == eigen.instelling.brin  # the code is fixed once the SIS holds it
