@@ -592,8 +592,46 @@ def statistieken(request):
 
     jaren = _schooljaren(request.instelling)
     jaar = _gekozen_jaar(request, jaren)
-    cijfers = statistiek.totalen(request.instelling, schooljaar=jaar)
-    return render(request, "instellingen/statistieken.html", {"cijfers": cijfers, "jaren": jaren, "jaar": jaar})
+    cijfers = statistiek.statistiek(request.instelling, schooljaar=jaar)
+    context = {
+        "cijfers": cijfers,
+        "jaren": jaren,
+        "jaar": jaar,
+        "status_staven": _staven(cijfers.per_status),
+        "opleiding_staven": _staven(cijfers.per_opleiding, max_punten=25),
+        "week_kolommen": _kolommen(cijfers.per_week),
+    }
+    return render(request, "instellingen/statistieken.html", context)
+
+
+STAAF_LENGTE, KOLOM_HOOGTE, GRAFIEK_BREEDTE = 320, 160, 640
+
+
+def _staven(reeks, max_punten=None) -> dict:
+    """Geometry of a horizontal bar chart (drawn as SVG on the server, so it works without JavaScript)."""
+    punten = reeks.punten[:max_punten] if max_punten else reeks.punten
+    staven = [
+        {"y": i * 22, "lengte": round(p.fractie * STAAF_LENGTE), "label": p.label, "cel": p.cel}
+        for i, p in enumerate(punten)
+    ]
+    return {"titel": reeks.titel, "staven": staven, "hoogte": max(len(staven), 1) * 22}
+
+
+def _kolommen(reeks) -> dict:
+    n = max(len(reeks.punten), 1)
+    breedte = GRAFIEK_BREEDTE / n
+    kolommen = [
+        {
+            "x": round(i * breedte, 1),
+            "breedte": round(max(breedte - 2, 1), 1),
+            "hoogte": round(p.fractie * KOLOM_HOOGTE),
+            "y": KOLOM_HOOGTE - round(p.fractie * KOLOM_HOOGTE),
+            "label": p.label,
+            "cel": p.cel,
+        }
+        for i, p in enumerate(reeks.punten)
+    ]
+    return {"titel": reeks.titel, "kolommen": kolommen}
 
 
 @beheer_vereist

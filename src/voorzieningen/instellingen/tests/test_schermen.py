@@ -293,3 +293,16 @@ def test_a_webhook_gets_a_signing_secret_and_the_stub_sis_switch_is_saved(beheer
     kp.refresh_from_db()
     assert kp.stub_sis and kp.webhook_url == "https://sis.example/x" and len(kp.webhook_geheim) > 30
     assert kp.code == eigen.instelling.brin  # the code is fixed once the SIS holds it
+
+
+def test_statistics_and_multiple_application_pages_show_only_suppressed_aggregates(beheer_client, instelling, vreemd):
+    for i in range(7):
+        _aanmelding(instelling, f"Student{i}", status=Status.ENROLLED if i < 2 else Status.SUBMITTED)
+    stats = beheer_client.get(reverse("beheer:statistieken"))
+    assert stats.status_code == 200
+    per_status = {str(p.label): str(p.cel) for p in stats.context["cijfers"].per_status.punten}
+    assert per_status["Ingediend"] == "5" and per_status["Ingeschreven"] == "< 5"
+    assert stats.text.count('class="staaf"') >= 2 and "Student1" not in stats.text
+    analyse = beheer_client.get(reverse("beheer:meervoudig"))
+    assert analyse.status_code == 200 and str(analyse.context["analyse"].instelling.aanmeldingen) == "7"
+    assert "Student" not in analyse.text and "geen historische gegevens" in analyse.text
