@@ -31,3 +31,8 @@ def test_load_demo_is_idempotent():
     call_command("load_demo")
     assert AangebodenOpleiding.objects.count() == first > 0
     assert ImportRun.objects.latest("gestart_op").aantallen["opleidingen.nieuw"] == 0
+    from voorzieningen.instellingen.models import Uitnodiging
+    from voorzieningen.instellingen.services import is_bruikbaar
+
+    # each run prints a fresh demo invitation link and voids the previous one: never more than one open
+    assert [is_bruikbaar(u) for u in Uitnodiging.objects.order_by("pk")] == [False, True]

@@ -53,3 +53,22 @@ class Command(BaseCommand):
         )
         if created:
             self.stdout.write(f"Demo: {instelling.naam} heeft registratiecode DEMO-ZONDER-BSN en domein example.nl")
+        self._demo_uitnodiging(instelling)
+
+    def _demo_uitnodiging(self, instelling):
+        """An invitation link for the institution admin environment, printed so a developer can try it."""
+        from voorzieningen.instellingen import services as beheer
+        from voorzieningen.instellingen.models import Uitnodiging
+
+        email = "beheerder@example.nl"
+        if instelling.beheerders.filter(user__email=email).exists():
+            self.stdout.write(f"Demo: instellingsbeheer voor {instelling.naam}: log in als {email} op /beheer/")
+            return
+        oud = Uitnodiging.objects.filter(instelling=instelling, email=email, gebruikt_op__isnull=True).first()
+        try:
+            _uitnodiging, token = beheer.nodig_uit(instelling, "Demo Beheerder", email, None, vervangt=oud)
+        except beheer.TeveelBeheerders:
+            return
+        self.stdout.write(
+            f"Demo: maak het beheeraccount van {instelling.naam} aan via {beheer.uitnodigingslink(token)}"
+        )
