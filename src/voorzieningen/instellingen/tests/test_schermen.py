@@ -306,3 +306,15 @@ def test_statistics_and_multiple_application_pages_show_only_suppressed_aggregat
     analyse = beheer_client.get(reverse("beheer:meervoudig"))
     assert analyse.status_code == 200 and str(analyse.context["analyse"].instelling.aanmeldingen) == "7"
     assert "Student" not in analyse.text and "geen historische gegevens" in analyse.text
+
+
+def test_the_list_pages_and_keeps_its_filters(beheer_client, instelling, monkeypatch):
+    from voorzieningen.instellingen import views
+
+    monkeypatch.setattr(views, "PER_PAGINA", 2)
+    for i in range(3):
+        _aanmelding(instelling, f"Student{i}")
+    eerste = beheer_client.get(reverse("beheer:aanmeldingen"), {"status": "SUBMITTED"})
+    assert "Pagina 1 van 2" in eerste.text and "status=SUBMITTED&amp;pagina=2" in eerste.text
+    tweede = beheer_client.get(reverse("beheer:aanmeldingen"), {"status": "SUBMITTED", "pagina": 2})
+    assert sum(f"Student{i}" in tweede.text for i in range(3)) == 1
