@@ -165,3 +165,4 @@ def test_staff_admin_requires_two_factor(client, admin_user):
     client.force_login(admin_user, backend="django.contrib.auth.backends.ModelBackend")
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and "login" in response.url
+    assert 'name="auth-username"' in client.get(reverse("maykin_2fa:login")).text  # the two-step login wizard
