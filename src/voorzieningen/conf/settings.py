@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "voorzieningen.instellingen",
     "voorzieningen.aanmelden",
     "voorzieningen.sis",
+    "voorzieningen.koppelpunt",
 ]
 AUTH_USER_MODEL = "identiteit.User"
 
@@ -221,6 +222,12 @@ PUBLIC_BASE_URL = config(
 ).rstrip("/")
 DUO_TIMEOUT = config("DUO_TIMEOUT", 5, help_text="Seconds to wait for DUO before telling the student to retry.")
 SIS_WEBHOOK_TIMEOUT = config("SIS_WEBHOOK_TIMEOUT", 10, help_text="Seconds a koppelpunt's webhook may take.")
+KOPPELPUNT_VO_URL = config(
+    "KOPPELPUNT_VO_URL",
+    PUBLIC_BASE_URL + "/simulators/koppelpunt-vo/berichten",
+    help_text="Where Koppelpunt MBO delivers to Koppelpunt VO; default: the built-in simulator.",
+)
+VVA_TIMEOUT = config("VVA_TIMEOUT", 10, help_text="Seconds Koppelpunt VO or a municipality's endpoint may take.")
 SBB_TIMEOUT = config("SBB_TIMEOUT", 5, help_text="Seconds to wait for SBB before telling the student to retry.")
 SBB_API_URL = config(
     "SBB_API_URL",

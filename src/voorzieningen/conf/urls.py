@@ -19,8 +19,10 @@ urlpatterns = [
     path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/catalogus/v1/", include("voorzieningen.catalogus.api.urls")),
     path("api/sis/v1/", include("voorzieningen.sis.api.urls")),
+    path("api/koppelpunt/v1/", include("voorzieningen.koppelpunt.api.urls")),
     path("simulators/rio/", include("voorzieningen.catalogus.rio.simulator_urls")),
     path("simulators/sbb/", include("voorzieningen.aanmelden.sbb_simulator_views")),
+    path("simulators/", include("voorzieningen.koppelpunt.simulator_urls")),
     path("", include("voorzieningen.aanmelden.urls")),
     path("", include("voorzieningen.catalogus.urls")),
 ]

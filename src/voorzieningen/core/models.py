@@ -128,6 +128,13 @@ class OutboxBericht(models.Model):
     laatste_fout = models.TextField(_("laatste fout"), blank=True)
     aangemaakt_op = models.DateTimeField(auto_now_add=True)
     afgeleverd_op = models.DateTimeField(null=True, blank=True)
+    groep = models.CharField(
+        _("volgordegroep"),
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text=_("Berichten met dezelfde groep worden in volgorde afgeleverd (bijv. per ontvanger en aanmelding)."),
+    )
 
     class Meta:
         verbose_name = _("uitgaand bericht")

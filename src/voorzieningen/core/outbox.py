@@ -36,11 +36,20 @@ def _after_commit(func) -> None:
     transaction.on_commit(func)
 
 
-def plaats(kanaal: str, sleutel: str, payload: dict) -> OutboxBericht:
-    """Queue a message (idempotent by key) and have it delivered once the transaction commits."""
+class Blijvend(Exception):
+    """A failure retrying cannot cure (e.g. no endpoint registered): straight to the dead letters, where staff
+    press 'retry now' once the cause is fixed."""
+
+
+def plaats(kanaal: str, sleutel: str, payload: dict, groep: str = "") -> OutboxBericht:
+    """Queue a message (idempotent by key) and have it delivered once the transaction commits.
+
+    Messages sharing a ``groep`` are delivered in the order they were placed: a later one waits while an
+    earlier one is undelivered (also when that one is a dead letter).
+    """
     bericht, created = OutboxBericht.objects.get_or_create(
         sleutel=f"{kanaal}:{sleutel}",
-        defaults={"kanaal": kanaal, "payload": payload, "volgende_poging": timezone.now()},
+        defaults={"kanaal": kanaal, "payload": payload, "volgende_poging": timezone.now(), "groep": groep},
     )
     if created:
         from .tasks import deliver_outbox
@@ -59,9 +68,15 @@ def lever(pk: int) -> str:
         )
         if bericht is None:
             return "overgeslagen"
+        if bericht.groep and _eerdere_open(bericht):
+            return "wacht op eerder bericht"
+        volgende = None
         bericht.pogingen += 1
         try:
             HANDLERS[bericht.kanaal](bericht.payload)
+        except Blijvend as exc:
+            bericht.laatste_fout = str(exc)[:2000]
+            bericht.status = OutboxBericht.Status.MISLUKT
         except Exception as exc:  # noqa: BLE001 — any failure of the receiver means: try again later
             logger.warning("outbox: %s mislukt (poging %d): %s", bericht.sleutel, bericht.pogingen, exc)
             bericht.laatste_fout = f"{type(exc).__name__}: {exc}"[:2000]
@@ -73,8 +88,33 @@ def lever(pk: int) -> str:
             bericht.afgeleverd_op = timezone.now()
             bericht.payload = {}  # transient: nothing personal stays once delivered
             bericht.laatste_fout = ""
+            volgende = _volgende_in_groep(bericht)
+            bericht.groep = ""  # the group names the application: it goes with the content
         bericht.save()
-        return bericht.status
+    if bericht.status == OutboxBericht.Status.AFGELEVERD and volgende:
+        from .tasks import deliver_outbox
+
+        _after_commit(lambda: deliver_outbox.delay(volgende))
+    return bericht.status
+
+
+def _eerdere_open(bericht: OutboxBericht) -> bool:
+    return (
+        OutboxBericht.objects.filter(groep=bericht.groep, pk__lt=bericht.pk)
+        .exclude(status=OutboxBericht.Status.AFGELEVERD)
+        .exists()
+    )
+
+
+def _volgende_in_groep(bericht: OutboxBericht) -> int | None:
+    if not bericht.groep:
+        return None
+    return (
+        OutboxBericht.objects.filter(groep=bericht.groep, pk__gt=bericht.pk, status=OutboxBericht.Status.WACHTEND)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def lever_openstaande(limit: int = 500) -> int:

@@ -94,9 +94,9 @@ def simulator_mode(name: str) -> str:
     return row or "normaal"
 
 
-def set_simulator_mode(name: str, mode: str) -> None:
+def set_simulator_mode(name: str, mode: str, toegestaan: tuple[str, ...] = SIMULATOR_MODES) -> None:
     from .models import SimulatorMode
 
-    if mode not in SIMULATOR_MODES:
-        raise ValueError(f"onbekend gedrag {mode!r}; kies uit {', '.join(SIMULATOR_MODES)}")
+    if mode not in toegestaan:
+        raise ValueError(f"onbekend gedrag {mode!r}; kies uit {', '.join(toegestaan)}")
     SimulatorMode.objects.update_or_create(name=name, defaults={"mode": mode})

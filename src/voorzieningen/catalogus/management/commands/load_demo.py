@@ -34,6 +34,7 @@ class Command(BaseCommand):
             picks = instelling.aanbieders.first().opleidingen.order_by("code")[:5]
             instelling.whitelist.add(*picks)
         self._demo_instellingsconfiguratie()
+        self._demo_vva()
 
     def _demo_instellingsconfiguratie(self):
         """The first institution gets return links, an allowed domain and a registratiecode for the demo."""
@@ -71,4 +72,26 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             f"Demo: maak het beheeraccount van {instelling.naam} aan via {beheer.uitnodigingslink(token)}"
+        )
+
+    def _demo_vva(self):
+        """Koppelpunt MBO in the demo: the simulators as Koppelpunt VO and municipal endpoints, a sandbox sender."""
+        from voorzieningen.core.models import Gemeente
+        from voorzieningen.koppelpunt import services as vva
+        from voorzieningen.koppelpunt.models import Afzender, GemeenteEndpoint, VoIltCode
+
+        VoIltCode.objects.get_or_create(code="0141", defaults={"omschrijving": "vmbo (DUO-simulator)"})
+        basis = settings.PUBLIC_BASE_URL + "/simulators/koppelpunt-gemeenten"
+        codes = set(Gemeente.objects.filter(actueel=True).values_list("code", flat=True)) or {"0344", "0363"}
+        bestaand = set(GemeenteEndpoint.objects.values_list("gemeentecode", flat=True))
+        GemeenteEndpoint.objects.bulk_create(
+            GemeenteEndpoint(gemeentecode=c, url=f"{basis}/{c}/berichten") for c in sorted(codes - bestaand)
+        )
+        afzender = Afzender.objects.filter(naam="Demo SIS (sandbox)").first()
+        if afzender is None:
+            afzender, sleutel = vva.maak_afzender("Demo SIS (sandbox)", sandbox=True)
+        else:
+            sleutel = vva.vervang_sleutel(afzender)
+        self.stdout.write(
+            f"Demo: Koppelpunt MBO sandbox-afzender, sleutel {sleutel} (POST /api/koppelpunt/v1/statusberichten)"
         )

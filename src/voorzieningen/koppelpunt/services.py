@@ -1,0 +1,221 @@
+"""Koppelpunt MBO: take a status message, decide its recipients, hand it to the outbox per recipient.
+
+Nothing of the message is stored outside the outbox rows of its recipients; those are emptied on delivery, so
+once every recipient confirmed only the routing log (ids, sender, recipients, reasons) remains.
+"""
+
+import datetime
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+import requests
+
+from voorzieningen.core import outbox
+from voorzieningen.core.models import Gemeente, OutboxBericht
+
+from . import routering
+from .models import Afzender, GemeenteEndpoint, Routering, VoIltCode
+
+# The five statuses of the law (Aanmelding ontvangen, a–d); senders translate their own vocabulary.
+WETTELIJKE_STATUSSEN = {
+    "RECEIVED": "Aanmelding ontvangen",
+    "OFFERED": "Onderwijsovereenkomst aangeboden",
+    "REJECTED": "Leidt niet tot inschrijving",
+    "WITHDRAWN": "Ingetrokken",
+    "ENROLLED": "Ingeschreven",
+}
+KANAAL = {routering.CA: "vva.ca", routering.VO: "vva.vo", routering.GEMEENTEN: "vva.gemeente"}
+VOORVOEGSEL = "vva"
+
+
+class VavoGeweigerd(Exception):
+    code = "vavo_niet_toegestaan"
+
+    def __init__(self):
+        super().__init__(
+            "VAVO-aanmeldingen mogen niet aan Koppelpunt MBO worden geleverd (WEB art. 8.0.2/8.0.3); "
+            "lever ze als beoogd mbo-ganger aan Koppelpunt VO."
+        )
+
+
+@dataclass(frozen=True)
+class Statusbericht:
+    """A validated incoming message (the API's serializer makes it)."""
+
+    bericht_id: str
+    aanmeld_id: str
+    status: str
+    pgn: str
+    postcode: str
+    gemeentecode: str
+    geboortedatum: datetime.date
+    startkwalificatie: bool
+    ilt_code: str
+    brin_vo: str
+    leertraject: str
+    vavo: bool
+    reden: str = ""
+    brin_mbo: str = ""
+    tijdstip: datetime.datetime | None = None
+
+    def voor_routering(self) -> routering.Bericht:
+        return routering.Bericht(
+            leertraject=self.leertraject,
+            ilt_code=self.ilt_code,
+            brin_vo=self.brin_vo,
+            gemeentecode=self.gemeentecode,
+            startkwalificatie=self.startkwalificatie,
+            geboortedatum=self.geboortedatum,
+            berichtdatum=timezone.localtime(self.tijdstip).date() if self.tijdstip else timezone.localdate(),
+        )
+
+
+# --- senders ---------------------------------------------------------------------------------------------
+
+
+def _hash(sleutel: str) -> str:
+    return hashlib.sha256(sleutel.encode()).hexdigest()
+
+
+def maak_afzender(naam: str, instelling=None, sandbox: bool = False) -> tuple[Afzender, str]:
+    """A sending system and its key (returned once; only the hash is kept)."""
+    prefix = secrets.token_hex(4)
+    sleutel = f"{VOORVOEGSEL}_{prefix}_{secrets.token_urlsafe(32)}"
+    afzender = Afzender.objects.create(
+        naam=naam, instelling=instelling, sandbox=sandbox, prefix=prefix, sleutel_hash=_hash(sleutel)
+    )
+    return afzender, sleutel
+
+
+def authenticeer(sleutel: str) -> Afzender | None:
+    if not sleutel or len(sleutel) > 200:
+        return None
+    return Afzender.objects.select_related("instelling").filter(sleutel_hash=_hash(sleutel), actief=True).first()
+
+
+# --- intake ----------------------------------------------------------------------------------------------
+
+
+def context() -> routering.Context:
+    gemeenten = frozenset(Gemeente.objects.filter(actueel=True).values_list("code", flat=True))
+    return routering.Context(
+        ilt_codes=frozenset(VoIltCode.objects.values_list("code", flat=True)),
+        gemeenten=gemeenten or None,  # without the reference table: the format check only
+    )
+
+
+def ontvang(afzender: Afzender, bericht: Statusbericht) -> tuple[Routering, bool]:
+    """Route one message; idempotent per (sender, message id): a resend returns the first routing unchanged."""
+    if bericht.vavo:
+        raise VavoGeweigerd()
+    bestaand = Routering.objects.filter(afzender=afzender, bericht_id=bericht.bericht_id).first()
+    if bestaand:
+        return bestaand, False
+    besluit = routering.routeer(bericht.voor_routering(), context())
+    try:
+        with transaction.atomic():
+            log = Routering.objects.create(
+                afzender=afzender,
+                bericht_id=bericht.bericht_id,
+                ontvangers=besluit.ontvangers,
+                niet_naar=besluit.niet_naar,
+                sandbox=afzender.sandbox,
+            )
+            if not afzender.sandbox:
+                for ontvanger in besluit.ontvangers:
+                    outbox.plaats(
+                        KANAAL[ontvanger],
+                        f"{afzender.pk}:{bericht.bericht_id}",
+                        _inhoud(ontvanger, afzender, bericht),
+                        groep=f"{ontvanger}:{bericht.aanmeld_id}",  # in order per application and recipient
+                    )
+    except IntegrityError:  # the same message id at the same moment: the other request routed it
+        return Routering.objects.get(afzender=afzender, bericht_id=bericht.bericht_id), False
+    return log, True
+
+
+def _inhoud(ontvanger: str, afzender: Afzender, b: Statusbericht) -> dict:
+    """Only what each recipient needs; a municipality gets PGN, postcode, aanmeld-id and institution — no name."""
+    basis = {
+        "berichtId": f"{afzender.pk}:{b.bericht_id}",
+        "aanmeldId": b.aanmeld_id,
+        "status": b.status,
+        "tijdstip": (b.tijdstip or timezone.now()).isoformat(),
+        "instelling": b.brin_mbo or (afzender.instelling.brin if afzender.instelling else ""),
+    }
+    if ontvanger == routering.CA:
+        return {**basis, "reden": b.reden}
+    if ontvanger == routering.VO:
+        return {**basis, "pgn": b.pgn, "brinVo": b.brin_vo, "leertraject": b.leertraject, "reden": b.reden}
+    return {**basis, "pgn": b.pgn, "postcode": b.postcode, "gemeentecode": b.gemeentecode, "reden": b.reden}
+
+
+# --- delivery (outbox handlers) -----------------------------------------------------------------------------
+
+
+def _post(url: str, payload: dict) -> None:
+    response = requests.post(url, json=payload, timeout=settings.VVA_TIMEOUT)
+    response.raise_for_status()
+
+
+@outbox.handler("vva.vo")
+def _naar_vo(payload: dict) -> None:
+    _post(settings.KOPPELPUNT_VO_URL, payload)
+
+
+@outbox.handler("vva.gemeente")
+def _naar_gemeente(payload: dict) -> None:
+    endpoint = GemeenteEndpoint.objects.filter(gemeentecode=payload["gemeentecode"]).first()
+    if endpoint is None:
+        raise outbox.Blijvend(f"geen endpoint voor gemeente {payload['gemeentecode']} in het register")
+    _post(endpoint.url, payload)
+
+
+@outbox.handler("vva.ca")
+def _naar_centraal_aanmelden(payload: dict) -> None:
+    """The portal is a recipient like the others: the status lands on the application when it was made here."""
+    from voorzieningen.aanmelden import services as aanmelden
+    from voorzieningen.aanmelden.models import Aanmelding, StatusWijziging
+    from voorzieningen.core.services import Actor
+
+    aanmeld_id = payload["aanmeldId"]
+    try:
+        filter_ = {"ca_keten_id": uuid.UUID(aanmeld_id)}
+    except ValueError:
+        filter_ = {"keten_id": aanmeld_id}
+    aanmelding = Aanmelding.objects.filter(**filter_).first()
+    if aanmelding is None or aanmelding.status == payload["status"]:
+        return  # an application made outside the portal, or nothing new
+    try:
+        aanmelden.wijzig_status(
+            aanmelding,
+            payload["status"],
+            bron=StatusWijziging.Bron.INSTELLING,
+            actor=Actor.system("koppelpunt-mbo"),
+            toelichting=payload.get("reden", ""),
+        )
+    except aanmelden.StatusNietToegestaan as exc:
+        raise outbox.Blijvend(f"status {payload['status']} past niet na {aanmelding.status}: {exc}") from exc
+
+
+def afleveringen(log: Routering) -> list[OutboxBericht]:
+    sleutels = [f"{KANAAL[o]}:{log.afzender_id}:{log.bericht_id}" for o in log.ontvangers]
+    return list(OutboxBericht.objects.filter(sleutel__in=sleutels))
+
+
+def is_afgerond(log: Routering) -> bool:
+    return all(a.status == OutboxBericht.Status.AFGELEVERD for a in afleveringen(log))
+
+
+def vervang_sleutel(afzender: Afzender) -> str:
+    """Rotation for a sender: a new key, the old one stops working at once."""
+    prefix = secrets.token_hex(4)
+    sleutel = f"{VOORVOEGSEL}_{prefix}_{secrets.token_urlsafe(32)}"
+    Afzender.objects.filter(pk=afzender.pk).update(prefix=prefix, sleutel_hash=_hash(sleutel))
+    return sleutel

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import simulators
+
+urlpatterns = [
+    path("koppelpunt-vo/berichten", simulators.koppelpunt_vo, name="sim-koppelpunt-vo"),
+    path("koppelpunt-gemeenten/<str:gemeentecode>/berichten", simulators.koppelpunt_gemeenten, name="sim-gemeente"),
+]

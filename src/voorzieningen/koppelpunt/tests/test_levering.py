@@ -1,0 +1,186 @@
+"""Intake, delivery through the outbox to the simulators, ordering, dead letters, and transience."""
+
+import datetime
+import json
+import re
+from urllib.parse import urlsplit
+
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+import pytest
+from freezegun import freeze_time
+
+from voorzieningen.aanmelden.statussen import Status
+from voorzieningen.aanmelden.tests.factories import AanmeldingFactory
+from voorzieningen.catalogus.tests.factories import InstellingFactory
+from voorzieningen.core import outbox
+from voorzieningen.core.models import OutboxBericht
+from voorzieningen.core.services import set_simulator_mode
+from voorzieningen.koppelpunt import services
+from voorzieningen.koppelpunt.models import GemeenteEndpoint, Routering, SimulatorOntvangst, VoIltCode
+from voorzieningen.koppelpunt.simulators import GEDRAG
+
+pytestmark = pytest.mark.django_db
+PGN = "999990019"
+URL = "/api/koppelpunt/v1/statusberichten"
+
+
+@pytest.fixture
+def simulators(requests_mock, settings):
+    """Koppelpunt VO and the municipalities' endpoints are the simulator views, reached over 'HTTP'."""
+    ontvanger = Client()
+
+    def forward(request, context):
+        response = ontvanger.post(urlsplit(request.url).path, request.body, content_type="application/json")
+        context.status_code = response.status_code
+        return response.content
+
+    requests_mock.post(re.compile(r"https://sim\.example/.*"), content=forward)
+    settings.KOPPELPUNT_VO_URL = "https://sim.example/simulators/koppelpunt-vo/berichten"
+    GemeenteEndpoint.objects.create(
+        gemeentecode="0344", url="https://sim.example/simulators/koppelpunt-gemeenten/0344/berichten"
+    )
+    VoIltCode.objects.create(code="0141", omschrijving="vmbo-tl (simulator)")
+    return requests_mock
+
+
+@pytest.fixture
+def afzender():
+    afzender, sleutel = services.maak_afzender("SIS ROC Test", InstellingFactory(brin="25XX"))
+    client = Client(headers={"Authorization": f"Bearer {sleutel}"})
+    client.afzender = afzender
+    return client
+
+
+def bericht(**kwargs) -> dict:
+    basis = {
+        "berichtId": "m-1",
+        "aanmeldId": "9100000001",
+        "status": "RECEIVED",
+        "pgn": PGN,
+        "postcode": "3511 AB",
+        "gemeentecode": "0344",
+        "geboortedatum": "2010-05-01",
+        "startkwalificatie": False,
+        "iltCodeVooropleiding": "0141",
+        "brinVoSchool": "01AB",
+        "leertraject": "BOL",
+    }
+    return {**basis, **kwargs}
+
+
+def stuur(client, **kwargs):
+    return client.post(URL, bericht(**kwargs), content_type="application/json")
+
+
+def test_a_message_reaches_vo_and_the_municipality_and_only_the_log_stays(afzender, simulators, outbox_direct):
+    response = stuur(afzender)
+    assert response.status_code == 201, response.json()
+    assert response.json()["ontvangers"] == ["CENTRAAL_AANMELDEN", "KOPPELPUNT_VO", "KOPPELPUNT_GEMEENTEN"]
+    vo = SimulatorOntvangst.objects.get(ontvanger="VO").payload
+    assert vo["pgn"] == PGN and vo["brinVo"] == "01AB" and vo["instelling"] == "25XX" and vo["status"] == "RECEIVED"
+    gemeente = SimulatorOntvangst.objects.get(ontvanger="0344").payload
+    assert gemeente["postcode"] == "3511AB" and set(gemeente) == {
+        "berichtId", "aanmeldId", "status", "tijdstip", "instelling", "pgn", "postcode", "gemeentecode", "reden",
+    }  # fmt: skip
+    log = Routering.objects.get()
+    assert services.is_afgerond(log)
+    # transience: outside the receivers (the simulators stand for other organisations) no PGN or postcode remains
+    SimulatorOntvangst.objects.all().delete()
+    assert _database_bevat(PGN) == [] and _database_bevat("3511AB") == []
+
+
+def _database_bevat(waarde: str) -> list[str]:
+    """Every text/JSON column of every table that holds ``waarde``."""
+    gevonden = []
+    with connection.cursor() as cursor:
+        for tabel in connection.introspection.table_names():
+            for kolom in connection.introspection.get_table_description(cursor, tabel):
+                if connection.vendor == "postgresql":
+                    sql = f'SELECT 1 FROM "{tabel}" WHERE CAST("{kolom.name}" AS TEXT) LIKE %s LIMIT 1'
+                else:
+                    sql = f'SELECT 1 FROM "{tabel}" WHERE CAST("{kolom.name}" AS TEXT) LIKE %s LIMIT 1'
+                cursor.execute(sql, [f"%{waarde}%"])
+                if cursor.fetchone():
+                    gevonden.append(f"{tabel}.{kolom.name}")
+    return gevonden
+
+
+def test_routing_follows_the_rules_and_says_why_not(afzender, simulators, outbox_direct):
+    response = stuur(afzender, leertraject="ODT", startkwalificatie=True)
+    assert response.json()["ontvangers"] == ["CENTRAAL_AANMELDEN"]
+    assert response.json()["nietNaar"] == {
+        "KOPPELPUNT_VO": ["leertraject is ODT"],
+        "KOPPELPUNT_GEMEENTEN": ["heeft een startkwalificatie"],
+    }
+    assert not SimulatorOntvangst.objects.exists()
+    detail = afzender.get(f"{URL}/m-1")
+    assert detail.status_code == 200 and detail.json()["ontvangers"] == ["CENTRAAL_AANMELDEN"]
+
+
+def test_bad_input_is_refused_with_a_specific_error(afzender, simulators):
+    onbekend = stuur(afzender, status="AANGEMELD").json()
+    assert "geen wettelijke aanmeldstatus" in json.dumps(onbekend, ensure_ascii=False)
+    vavo = stuur(afzender, vavo=True)
+    assert vavo.status_code == 422 and vavo.json()["code"] == "vavo_niet_toegestaan"
+    assert stuur(afzender, pgn="999990018").status_code == 400  # fails the 11-proof
+    zonder_reden = stuur(afzender, status="WITHDRAWN")
+    assert zonder_reden.status_code == 400 and "reden" in json.dumps(zonder_reden.json())
+    assert not Routering.objects.exists() and not OutboxBericht.objects.exists()
+    assert Client().post(URL, bericht(), content_type="application/json").status_code == 401
+    ander = Client(headers={"Authorization": "Bearer vva_nope"})
+    assert ander.post(URL, bericht(), content_type="application/json").status_code == 401
+
+
+def test_a_resent_message_is_routed_once(afzender, simulators, outbox_direct):
+    assert stuur(afzender).status_code == 201
+    assert stuur(afzender).status_code == 200
+    assert Routering.objects.count() == 1 and OutboxBericht.objects.filter(kanaal="vva.vo").count() == 1
+    assert SimulatorOntvangst.objects.get(ontvanger="VO").aantal_keer == 1
+
+
+def test_receiver_down_for_a_while_nothing_lost_nothing_duplicated_and_in_order(afzender, simulators, outbox_direct):
+    set_simulator_mode("koppelpunt-vo", "onbereikbaar", toegestaan=GEDRAG)
+    stuur(afzender, berichtId="m-1", status="RECEIVED")
+    stuur(afzender, berichtId="m-2", status="OFFERED")
+    assert not SimulatorOntvangst.objects.filter(ontvanger="VO").exists()
+    vo = OutboxBericht.objects.filter(kanaal="vva.vo").order_by("pk")
+    assert [b.pogingen for b in vo] == [1, 0]  # the second waits for the first: order per application
+    set_simulator_mode("koppelpunt-vo", "dubbel", toegestaan=GEDRAG)  # back, but the first answer gets lost
+    for minuten in (2, 10, 30):
+        with freeze_time(timezone.now() + datetime.timedelta(minutes=minuten)):
+            outbox.lever_openstaande()
+    ontvangen = SimulatorOntvangst.objects.filter(ontvanger="VO").order_by("pk")
+    assert [o.payload["status"] for o in ontvangen] == ["RECEIVED", "OFFERED"]
+    assert ontvangen[0].aantal_keer == 2  # delivered twice, kept once (idempotent receiver)
+    assert all(b.status == OutboxBericht.Status.AFGELEVERD and b.payload == {} for b in vo.all())
+
+
+def test_a_municipality_without_endpoint_waits_in_the_dead_letters_until_retried(afzender, simulators, outbox_direct):
+    stuur(afzender, gemeentecode="0363")
+    dode = OutboxBericht.objects.get(kanaal="vva.gemeente")
+    assert dode.status == OutboxBericht.Status.MISLUKT and "geen endpoint voor gemeente 0363" in dode.laatste_fout
+    GemeenteEndpoint.objects.create(
+        gemeentecode="0363", url="https://sim.example/simulators/koppelpunt-gemeenten/0363/berichten"
+    )
+    outbox.opnieuw(dode.pk)
+    assert SimulatorOntvangst.objects.filter(ontvanger="0363").exists()
+
+
+def test_centraal_aanmelden_gets_the_status_on_its_application(afzender, simulators, outbox_direct):
+    aanmelding = AanmeldingFactory(status=Status.SUBMITTED)
+    stuur(afzender, aanmeldId=str(aanmelding.ca_keten_id), status="OFFERED")
+    aanmelding.refresh_from_db()
+    assert aanmelding.status == Status.OFFERED
+    assert aanmelding.statuswijzigingen.filter(status=Status.OFFERED).exists()
+
+
+def test_a_sandbox_sender_sees_the_routing_but_nothing_is_delivered(simulators, outbox_direct):
+    _afzender, sleutel = services.maak_afzender("Leverancier X (sandbox)", sandbox=True)
+    client = Client(headers={"Authorization": f"Bearer {sleutel}"})
+    response = stuur(client)
+    assert response.status_code == 201 and response.json()["sandbox"] is True
+    assert len(response.json()["ontvangers"]) == 3
+    assert not OutboxBericht.objects.exists() and not SimulatorOntvangst.objects.exists()
