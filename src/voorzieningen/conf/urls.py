@@ -7,6 +7,7 @@ from maykin_2fa import monkeypatch_admin
 from maykin_2fa.urls import urlpatterns as admin_2fa_urls
 
 from voorzieningen.core import views as core_views
+from voorzieningen.koppelpunt import simulators as koppelpunt_simulators
 
 monkeypatch_admin()  # staff need password + TOTP for the admin, like the institution admins for /beheer/
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("api/catalogus/v1/", include("voorzieningen.catalogus.api.urls")),
     path("api/sis/v1/", include("voorzieningen.sis.api.urls")),
     path("api/koppelpunt/v1/", include("voorzieningen.koppelpunt.api.urls")),
+    path("koppelpunt/conformance/routeringsvectoren.json", koppelpunt_simulators.conformance, name="vva-conformance"),
     path("simulators/rio/", include("voorzieningen.catalogus.rio.simulator_urls")),
     path("simulators/sbb/", include("voorzieningen.aanmelden.sbb_simulator_views")),
     path("simulators/", include("voorzieningen.koppelpunt.simulator_urls")),

@@ -56,3 +56,12 @@ def koppelpunt_vo(request):
 @require_POST
 def koppelpunt_gemeenten(request, gemeentecode):
     return _ontvang(request, "koppelpunt-gemeenten", gemeentecode)
+
+
+def conformance(request):
+    """The routing test vectors for SIS vendors (JSON), to run against a sandbox key."""
+    from django.http import FileResponse
+
+    from .conformance import VECTOREN
+
+    return FileResponse(VECTOREN.open("rb"), content_type="application/json", filename="routeringsvectoren.json")
