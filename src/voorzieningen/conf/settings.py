@@ -273,6 +273,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "voorzieningen.core.tasks.deliver_due_outbox",
         "schedule": 60.0,
     },
+    "vva-gemeenten-bulk": {  # runs daily; acts on 1 March and 15 June only
+        "task": "voorzieningen.koppelpunt.tasks.gemeenten_bulk",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 # --- APIs -----------------------------------------------------------------------------------------

@@ -4,7 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from voorzieningen.core.admin_mixins import ReadOnlyAdminMixin
 
 from . import services
-from .models import Afzender, GemeenteEndpoint, Routering, SimulatorOntvangst, VoIltCode
+from .models import (
+    Afzender,
+    BeoogdeMboGanger,
+    GemeenteEndpoint,
+    GemeenteSignaal,
+    Routering,
+    SimulatorOntvangst,
+    VoIltCode,
+)
 
 
 @admin.register(Afzender)
@@ -55,3 +63,15 @@ class RouteringAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(SimulatorOntvangst)
 class SimulatorOntvangstAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["ontvanger", "bericht_id", "ontvangen_op", "aantal_keer"]
+
+
+@admin.register(BeoogdeMboGanger)
+class BeoogdeMboGangerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["pgn", "gemeentecode", "brin_vo", "beoogd", "bijgewerkt_op"]
+    list_filter = ["beoogd"]
+
+
+@admin.register(GemeenteSignaal)
+class GemeenteSignaalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["peildatum", "gemeentecode", "soort", "aanmeld_id", "status"]
+    list_filter = ["soort", "peildatum"]

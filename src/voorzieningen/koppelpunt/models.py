@@ -99,3 +99,51 @@ class SimulatorOntvangst(models.Model):
 
     def __str__(self):
         return f"{self.ontvanger}:{self.bericht_id}"
+
+
+class BeoogdeMboGanger(models.Model):
+    """Koppelpunt Gemeenten simulator: a pupil the VO school expects to go to mbo (from the VO side's lists)."""
+
+    pgn = models.CharField(max_length=9, unique=True)
+    postcode = models.CharField(max_length=6, blank=True)
+    gemeentecode = models.CharField(max_length=4, db_index=True)
+    brin_vo = models.CharField(max_length=6, blank=True)
+    beoogd = models.BooleanField(default=True)
+    reden = models.CharField(max_length=500, blank=True)
+    bijgewerkt_op = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("beoogde mbo-ganger (simulator)")
+        verbose_name_plural = _("beoogde mbo-gangers (simulator)")
+
+    def __str__(self):
+        return self.pgn
+
+
+class GemeenteSignaal(models.Model):
+    """Koppelpunt Gemeenten simulator: what a municipality is told (bulk on 1 March / 15 June, then realtime)."""
+
+    class Soort(models.TextChoices):
+        NIET_AANGEMELD = "NIET_AANGEMELD", _("1 maart: beoogd, nog niet aangemeld")
+        NIET_INGESCHREVEN = "NIET_INGESCHREVEN", _("15 juni: beoogd, niet ingeschreven")
+        AANMELDSTATUS = "AANMELDSTATUS", _("Wijziging aanmeldstatus")
+        NIET_MEER_BEOOGD = "NIET_MEER_BEOOGD", _("Niet langer beoogd mbo-ganger")
+        UITSCHRIJVING = "UITSCHRIJVING", _("Uitschrijving")
+
+    gemeentecode = models.CharField(max_length=4, db_index=True)
+    soort = models.CharField(max_length=20, choices=Soort.choices)
+    peildatum = models.DateField()
+    pgn = models.CharField(max_length=9)
+    postcode = models.CharField(max_length=6, blank=True)
+    aanmeld_id = models.CharField(max_length=36, blank=True)
+    status = models.CharField(max_length=10, blank=True)
+    reden = models.CharField(max_length=500, blank=True)
+    aangemaakt_op = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signaal aan een gemeente (simulator)")
+        verbose_name_plural = _("signalen aan gemeenten (simulator)")
+        ordering = ["peildatum", "gemeentecode", "pgn"]
+
+    def __str__(self):
+        return f"{self.gemeentecode} {self.soort} {self.peildatum}"

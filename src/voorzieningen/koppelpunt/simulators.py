@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from voorzieningen.core.services import simulator_mode
 
+from . import gemeenten
 from .models import SimulatorOntvangst
 
 GEDRAG = ("normaal", "traag", "onbereikbaar", "dubbel")
@@ -35,6 +36,8 @@ def _ontvang(request, naam: str, ontvanger: str):
     try:
         with transaction.atomic():
             SimulatorOntvangst.objects.create(ontvanger=ontvanger, bericht_id=bericht_id, payload=payload)
+            if ontvanger != "VO":
+                gemeenten.status_ontvangen(ontvanger, payload)
         dubbel = False
     except IntegrityError:
         SimulatorOntvangst.objects.filter(ontvanger=ontvanger, bericht_id=bericht_id).update(
@@ -56,6 +59,27 @@ def koppelpunt_vo(request):
 @require_POST
 def koppelpunt_gemeenten(request, gemeentecode):
     return _ontvang(request, "koppelpunt-gemeenten", gemeentecode)
+
+
+@csrf_exempt
+@require_POST
+def beoogde_mbo_gangers(request):
+    """The VO side delivers its list of intended mbo students (PGN, postcode, gemeente, school, beoogd, reden)."""
+    try:
+        rijen = [
+            gemeenten.BeoogdeRij(
+                pgn=str(r["pgn"]),
+                postcode=str(r.get("postcode", "")).replace(" ", "").upper(),
+                gemeentecode=str(r["gemeentecode"]),
+                brin_vo=str(r.get("brinVo", "")),
+                beoogd=bool(r.get("beoogd", True)),
+                reden=str(r.get("reden", "")),
+            )
+            for r in json.loads(request.body)
+        ]
+    except (ValueError, KeyError, TypeError) as exc:
+        return JsonResponse({"fout": f"lijst onleesbaar: {exc}"}, status=400)
+    return JsonResponse({"verwerkt": gemeenten.lever_beoogde(rijen)}, status=200)
 
 
 def conformance(request):
