@@ -107,6 +107,20 @@ class SimulatorMode(models.Model):
         return f"{self.name}: {self.mode}"
 
 
+class Postcodegebied(models.Model):
+    """A 4-digit postcode area and its municipality (via its woonplaats), for routing on the student's address."""
+
+    pc4 = models.CharField(_("postcode (4 cijfers)"), max_length=4, primary_key=True)
+    gemeentecode = models.CharField(_("gemeentecode"), max_length=4)
+
+    class Meta:
+        verbose_name = _("postcodegebied")
+        verbose_name_plural = _("postcodegebieden")
+
+    def __str__(self):
+        return f"{self.pc4} → {self.gemeentecode}"
+
+
 class OutboxBericht(models.Model):
     """A message for another system, written in the same transaction as the change that causes it.
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from .bulk import sync_objects
-from .models import Gemeente, Land
+from .models import Gemeente, Land, Postcodegebied
 
 
 class ReferenceDataMissing(Exception):
@@ -73,12 +73,15 @@ def import_gemeenten(directory: Path) -> dict[str, int]:
         current.setdefault(code, {"naam": row["Gemeente"].strip(), "corop_code": row["COROP-gebiedcode"].strip(),
                                   "corop_naam": row["COROP-gebied"].strip()})  # fmt: skip
     points = defaultdict(list)
+    pc4_gemeente = {}
     centroids = directory / "geo/pc4_city_centroids.json"
     if centroids.is_file():
-        for entry in json.loads(centroids.read_text()).values():
+        for pc4, entry in json.loads(centroids.read_text()).items():
             code = woonplaats_gemeente.get(entry["city"].strip().lower())
             if code:
                 points[code].append(entry["c"])
+                pc4_gemeente[pc4] = code
+    _sync(Postcodegebied, {pc4: {"gemeentecode": code} for pc4, code in pc4_gemeente.items()})
     desired = {}
     for row in read_csv(directory / "brp/tabel33.csv"):
         code = row["92.10 Gemeentecode"].strip().zfill(4)

@@ -100,3 +100,13 @@ def set_simulator_mode(name: str, mode: str, toegestaan: tuple[str, ...] = SIMUL
     if mode not in toegestaan:
         raise ValueError(f"onbekend gedrag {mode!r}; kies uit {', '.join(toegestaan)}")
     SimulatorMode.objects.update_or_create(name=name, defaults={"mode": mode})
+
+
+def gemeente_van_postcode(postcode: str) -> str:
+    """The municipality code of a Dutch postcode's area; empty when unknown (reference data not loaded)."""
+    from .models import Postcodegebied
+
+    pc4 = (postcode or "").strip()[:4]
+    if len(pc4) != 4 or not pc4.isdigit():
+        return ""
+    return Postcodegebied.objects.filter(pc4=pc4).values_list("gemeentecode", flat=True).first() or ""

@@ -110,8 +110,11 @@ def context() -> routering.Context:
     )
 
 
-def ontvang(afzender: Afzender, bericht: Statusbericht) -> tuple[Routering, bool]:
-    """Route one message; idempotent per (sender, message id): a resend returns the first routing unchanged."""
+def ontvang(afzender: Afzender, bericht: Statusbericht, *, van_portaal: bool = False) -> tuple[Routering, bool]:
+    """Route one message; idempotent per (sender, message id): a resend returns the first routing unchanged.
+
+    ``van_portaal``: the message comes from the portal's own SIS intake, so the portal (CA) has it already.
+    """
     if bericht.vavo:
         raise VavoGeweigerd()
     bestaand = Routering.objects.filter(afzender=afzender, bericht_id=bericht.bericht_id).first()
@@ -129,6 +132,8 @@ def ontvang(afzender: Afzender, bericht: Statusbericht) -> tuple[Routering, bool
             )
             if not afzender.sandbox:
                 for ontvanger in besluit.ontvangers:
+                    if van_portaal and ontvanger == routering.CA:
+                        continue
                     outbox.plaats(
                         KANAAL[ontvanger],
                         f"{afzender.pk}:{bericht.bericht_id}",
@@ -219,3 +224,55 @@ def vervang_sleutel(afzender: Afzender) -> str:
     sleutel = f"{VOORVOEGSEL}_{prefix}_{secrets.token_urlsafe(32)}"
     Afzender.objects.filter(pk=afzender.pk).update(prefix=prefix, sleutel_hash=_hash(sleutel))
     return sleutel
+
+
+def portaal_afzender(instelling) -> Afzender:
+    """The portal's SIS interface as a sender, one per institution; it never authenticates over HTTP."""
+    afzender = Afzender.objects.filter(instelling=instelling, naam__startswith="Centraal Aanmelden").first()
+    if afzender is None:
+        afzender = Afzender.objects.create(
+            naam=f"Centraal Aanmelden, SIS-koppelvlak ({instelling.brin})",
+            instelling=instelling,
+            prefix="portaal",
+            sleutel_hash=_hash(secrets.token_urlsafe(48)),  # a key nobody holds
+        )
+    return afzender
+
+
+def vanuit_portaal(aanmelding, status: str, bericht_id: str, reden: str = "") -> Routering | None:
+    """A status a SIS reported through the portal's SIS API goes on to Koppelpunt VO and Gemeenten as well.
+
+    Built from the application's snapshot: BSN, the address's postcode and its municipality, birth date, the
+    latest prior education (ILT code, leaving school, startkwalificatie).
+    """
+    from voorzieningen.core.services import gemeente_van_postcode
+
+    if status not in WETTELIJKE_STATUSSEN or aanmelding.geanonimiseerd_op or not aanmelding.gegevens:
+        return None
+    gegevens = aanmelding.gegevens
+    persoon = gegevens.get("persoon") or {}
+    if not persoon.get("bsn") or not persoon.get("geboortedatum"):
+        return None
+    adres = gegevens.get("adres") or {}
+    postcode = (adres.get("postcode") or "").replace(" ", "").upper()
+    in_nederland = (adres.get("land") or "6030") == "6030"
+    vooropleidingen = gegevens.get("vooropleidingen") or []
+    laatste = max(vooropleidingen, key=lambda v: v.get("datum") or "", default={})
+    bericht = Statusbericht(
+        bericht_id=bericht_id,
+        aanmeld_id=str(aanmelding.ca_keten_id),
+        status=status,
+        pgn=persoon["bsn"],
+        postcode=postcode if in_nederland else "",
+        gemeentecode=gemeente_van_postcode(postcode) if in_nederland else "",
+        geboortedatum=datetime.date.fromisoformat(persoon["geboortedatum"]),
+        startkwalificatie=any(v.get("startkwalificatie") for v in vooropleidingen),
+        ilt_code=laatste.get("ilt_code", ""),
+        brin_vo=laatste.get("brin", ""),
+        leertraject=aanmelding.leertraject,
+        vavo=False,
+        reden=reden,
+        brin_mbo=aanmelding.instelling.brin,
+    )
+    log, _nieuw = ontvang(portaal_afzender(aanmelding.instelling), bericht, van_portaal=True)
+    return log

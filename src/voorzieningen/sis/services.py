@@ -361,6 +361,10 @@ def _verwerk(client, aanmelding, bericht_id, status, toelichting, correctie, tij
             resultaat=resultaat,
         )
         log(aanmelding.pk, client.koppelpunt.pk, SisLogregel.Soort.STATUS, f"{bericht_id}: {status} ({resultaat})")
+        if resultaat == "verwerkt":  # the law's status exchange: on to Koppelpunt VO and Gemeenten
+            from voorzieningen.koppelpunt.services import vanuit_portaal
+
+            vanuit_portaal(aanmelding, status, f"sis-{bericht.pk}", toelichting)
     return bericht
 
 

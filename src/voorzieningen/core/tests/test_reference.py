@@ -27,6 +27,10 @@ def test_reference_import_is_complete_and_idempotent(data_dir, capsys):
     utrecht = Gemeente.objects.get(code="0344")
     assert utrecht.naam == "Utrecht" and 52.0 < utrecht.latitude < 52.2 and 5.0 < utrecht.longitude < 5.2
     assert Gemeente.objects.get(code="0001").nieuwe_code == "0053"  # Adorp merged away
+    from voorzieningen.core.services import gemeente_van_postcode
+
+    assert gemeente_van_postcode("3511 AB") == "0344" and gemeente_van_postcode("1011AB") == "0363"
+    assert gemeente_van_postcode("") == "" and gemeente_van_postcode("abcd") == ""
     assert Kwalificatie.objects.count() == 4103
     assert Instelling.objects.count() == 57
 

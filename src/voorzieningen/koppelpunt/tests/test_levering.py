@@ -184,3 +184,32 @@ def test_a_sandbox_sender_sees_the_routing_but_nothing_is_delivered(simulators, 
     assert response.status_code == 201 and response.json()["sandbox"] is True
     assert len(response.json()["ontvangers"]) == 3
     assert not OutboxBericht.objects.exists() and not SimulatorOntvangst.objects.exists()
+
+
+def test_a_status_through_the_portals_sis_api_goes_on_to_vo_and_the_municipality(simulators, outbox_direct):
+    from voorzieningen.core.models import Postcodegebied
+    from voorzieningen.sis import services as sis
+    from voorzieningen.sis.models import Koppelpunt
+
+    Postcodegebied.objects.create(pc4="3511", gemeentecode="0344")
+    aanmelding = AanmeldingFactory(status=Status.SUBMITTED)
+    aanmelding.gegevens = {
+        "persoon": {"bsn": PGN, "geboortedatum": "2010-05-01", "achternaam": "Jansen"},
+        "adres": {"land": "6030", "postcode": "3511 AB"},
+        "vooropleidingen": [
+            {"brin": "01AB", "ilt_code": "0141", "startkwalificatie": False, "datum": "2026-07-01"},
+            {"brin": "99ZZ", "ilt_code": "0001", "startkwalificatie": False, "datum": "2020-07-01"},
+        ],
+    }
+    aanmelding.save(update_fields=["gegevens"])
+    sis.leg_klaar(aanmelding)
+    client = sis.SisClient(Koppelpunt.objects.get(), None)
+    sis.verwerk_status(client, bericht_id="s-1", status=Status.OFFERED, ca_keten_id=aanmelding.ca_keten_id)
+    log = Routering.objects.get()
+    assert log.ontvangers == ["CENTRAAL_AANMELDEN", "KOPPELPUNT_VO", "KOPPELPUNT_GEMEENTEN"]
+    assert not OutboxBericht.objects.filter(kanaal="vva.ca").exists()  # the portal has it already
+    vo = SimulatorOntvangst.objects.get(ontvanger="VO").payload
+    assert (vo["aanmeldId"], vo["status"], vo["brinVo"]) == (str(aanmelding.ca_keten_id), "OFFERED", "01AB")
+    assert SimulatorOntvangst.objects.get(ontvanger="0344").payload["postcode"] == "3511AB"
+    sis.verwerk_status(client, bericht_id="s-1", status=Status.OFFERED, ca_keten_id=aanmelding.ca_keten_id)
+    assert Routering.objects.count() == 1  # a resend to the SIS API is not a new VVA message
