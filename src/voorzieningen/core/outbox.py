@@ -17,6 +17,7 @@ from .models import OutboxBericht
 logger = logging.getLogger(__name__)
 
 MAX_POGINGEN = 12  # about a day and a half with the backoff below
+WACHT = "wacht op een eerder bericht in dezelfde volgordegroep"
 HANDLERS: dict[str, Callable[[dict], None]] = {}
 
 
@@ -69,6 +70,8 @@ def lever(pk: int) -> str:
         if bericht is None:
             return "overgeslagen"
         if bericht.groep and _eerdere_open(bericht):
+            bericht.laatste_fout = WACHT
+            bericht.save(update_fields=["laatste_fout"])  # the earlier one wakes it up once delivered
             return "wacht op eerder bericht"
         volgende = None
         bericht.pogingen += 1
@@ -107,14 +110,17 @@ def _eerdere_open(bericht: OutboxBericht) -> bool:
 
 
 def _volgende_in_groep(bericht: OutboxBericht) -> int | None:
+    """The next message of the group, only when it already tried and waited: otherwise its own task is still
+    coming, and a second one would be wasted work (the beat picks up anything missed)."""
     if not bericht.groep:
         return None
-    return (
+    volgende = (
         OutboxBericht.objects.filter(groep=bericht.groep, pk__gt=bericht.pk, status=OutboxBericht.Status.WACHTEND)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "laatste_fout")
         .first()
     )
+    return volgende[0] if volgende and volgende[1] == WACHT else None
 
 
 def lever_openstaande(limit: int = 500) -> int:
