@@ -83,10 +83,14 @@ def _hash(sleutel: str) -> str:
     return hashlib.sha256(sleutel.encode()).hexdigest()
 
 
+def _nieuwe_sleutel() -> tuple[str, str]:
+    prefix = secrets.token_hex(4)
+    return prefix, f"{VOORVOEGSEL}_{prefix}_{secrets.token_urlsafe(32)}"
+
+
 def maak_afzender(naam: str, instelling=None, sandbox: bool = False) -> tuple[Afzender, str]:
     """A sending system and its key (returned once; only the hash is kept)."""
-    prefix = secrets.token_hex(4)
-    sleutel = f"{VOORVOEGSEL}_{prefix}_{secrets.token_urlsafe(32)}"
+    prefix, sleutel = _nieuwe_sleutel()
     afzender = Afzender.objects.create(
         naam=naam, instelling=instelling, sandbox=sandbox, prefix=prefix, sleutel_hash=_hash(sleutel)
     )
@@ -220,8 +224,7 @@ def is_afgerond(log: Routering) -> bool:
 
 def vervang_sleutel(afzender: Afzender) -> str:
     """Rotation for a sender: a new key, the old one stops working at once."""
-    prefix = secrets.token_hex(4)
-    sleutel = f"{VOORVOEGSEL}_{prefix}_{secrets.token_urlsafe(32)}"
+    prefix, sleutel = _nieuwe_sleutel()
     Afzender.objects.filter(pk=afzender.pk).update(prefix=prefix, sleutel_hash=_hash(sleutel))
     return sleutel
 

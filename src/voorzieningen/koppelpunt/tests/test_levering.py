@@ -213,3 +213,9 @@ def test_a_status_through_the_portals_sis_api_goes_on_to_vo_and_the_municipality
     assert SimulatorOntvangst.objects.get(ontvanger="0344").payload["postcode"] == "3511AB"
     sis.verwerk_status(client, bericht_id="s-1", status=Status.OFFERED, ca_keten_id=aanmelding.ca_keten_id)
     assert Routering.objects.count() == 1  # a resend to the SIS API is not a new VVA message
+
+
+def test_a_rotated_sender_key_replaces_the_old_one():
+    afzender, oud = services.maak_afzender("SIS")
+    nieuw = services.vervang_sleutel(afzender)
+    assert services.authenticeer(oud) is None and services.authenticeer(nieuw) == afzender
