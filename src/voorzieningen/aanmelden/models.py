@@ -26,6 +26,9 @@ class Aanmelder(models.Model):
     taal = models.CharField(_("taal"), max_length=8, default="nl")
     aangemaakt_op = models.DateTimeField(auto_now_add=True)
     laatst_actief_op = models.DateTimeField(auto_now=True, db_index=True)
+    verwijderwaarschuwing_op = models.DateTimeField(
+        _("waarschuwing vóór verwijderen verstuurd op"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("aanmelder")

@@ -534,7 +534,9 @@ def maak_interessemelding(instelling, data: dict, actor: Actor) -> Interessemeld
     return melding
 
 
-def verwijder_omgeving(aanmelder: Aanmelder, actor: Actor) -> int:
+def verwijder_omgeving(
+    aanmelder: Aanmelder, actor: Actor, reden: str = "Aanmeldomgeving verwijderd door de aanmelder"
+) -> int:
     """Delete the student's environment. Applications stay as anonymous rows, so aggregates stay identical."""
     bsn = aanmelder.user.bsn
     with transaction.atomic():
@@ -551,7 +553,7 @@ def verwijder_omgeving(aanmelder: Aanmelder, actor: Actor) -> int:
             actor,
             object_type="aanmelden.Aanmelder",
             object_id=str(pk),
-            reason="Aanmeldomgeving verwijderd door de aanmelder",
+            reason=reden,
             subject=bsn,
             aanmeldingen=aantal,
         )

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "voorzieningen.aanmelden",
     "voorzieningen.sis",
     "voorzieningen.koppelpunt",
+    "voorzieningen.privacy",
 ]
 AUTH_USER_MODEL = "identiteit.User"
 
@@ -186,6 +187,12 @@ AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
 BEHEER_UITNODIGING_DAGEN = 7
 BEHEER_MAX_ACCOUNTS = 2
+RETENTIE_WAARSCHUWING_DAGEN = config(
+    "RETENTIE_WAARSCHUWING_DAGEN",
+    30,
+    help_text="Days before an application environment is deleted (one year after its last application) that "
+    "the student is warned by e-mail.",
+)
 SERVICEDESK_EMAIL = config(
     "SERVICEDESK_EMAIL",
     "servicedesk@mbovoorzieningen.example",
@@ -272,6 +279,10 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-deliver-due": {
         "task": "voorzieningen.core.tasks.deliver_due_outbox",
         "schedule": 60.0,
+    },
+    "privacy-retentie": {
+        "task": "voorzieningen.privacy.tasks.retentie",
+        "schedule": crontab(hour=3, minute=15),
     },
     "vva-gemeenten-bulk": {  # runs daily; acts on 1 March and 15 June only
         "task": "voorzieningen.koppelpunt.tasks.gemeenten_bulk",
