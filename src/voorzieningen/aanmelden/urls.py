@@ -17,6 +17,7 @@ urlpatterns = [
     path("mijn-aanmeldingen/", views.overzicht, name="overzicht"),
     path("mijn-aanmeldingen/verstrekkingen/", views.verstrekkingen, name="verstrekkingen"),
     path("mijn-aanmeldingen/verwijderen/", views.verwijderen, name="verwijderen"),
+    path("mijn-aanmeldingen/mijn-gegevens/", views.mijn_gegevens, name="mijn-gegevens"),
     path("mijn-aanmeldingen/<uuid:ca_keten_id>/", views.aanmelding, name="aanmelding"),
     path(
         "mijn-aanmeldingen/<uuid:ca_keten_id>/ontvangstbewijs.pdf",

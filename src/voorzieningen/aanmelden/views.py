@@ -595,6 +595,37 @@ def verstrekkingen(request):
 
 
 @student_required
+@require_GET
+def mijn_gegevens(request):
+    """Everything held about the student: as JSON (download) or as a printable page."""
+    import json
+
+    from django.http import HttpResponse
+
+    from voorzieningen.core.services import audit_export
+    from voorzieningen.privacy.inzage import alle_gegevens
+
+    gegevens = alle_gegevens(request.aanmelder)
+    audit_export(
+        Actor.from_request(request),
+        reason="Aanmelder downloadt zijn gegevens (inzageverzoek)",
+        object_type="aanmelden.Aanmelder",
+        object_id=str(request.aanmelder.pk),
+        subject=_bsn(request),
+    )
+    if request.GET.get("formaat") == "json":
+        response = HttpResponse(
+            json.dumps(gegevens, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="mijn-gegevens.json"'
+        response["Cache-Control"] = "no-store"
+        return response
+    response = render(request, "aanmelden/mijn_gegevens.html", {"gegevens": gegevens})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@student_required
 @require_http_methods(["GET", "POST"])
 def verwijderen(request):
     form = BevestigForm(request.POST if request.method == "POST" else None)
