@@ -161,7 +161,7 @@ def nodig_uit(
                 "tekst": render_to_string("instellingen/email/uitnodiging.txt", context),
             },
         )
-        audit_change(Actor.for_user(door), uitnodiging, reason="Uitnodiging beheeraccount verstuurd", email=email)
+        audit_change(Actor.for_user(door), uitnodiging, reason="Uitnodiging beheeraccount verstuurd")
     return uitnodiging, token
 
 
