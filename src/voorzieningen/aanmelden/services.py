@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from voorzieningen.catalogus import services as catalogus
 from voorzieningen.catalogus.models import Cohort, Leertraject
 from voorzieningen.core import outbox
+from voorzieningen.core.datums import leeftijd as bereken_leeftijd
 from voorzieningen.core.services import Actor, audit_change, audit_delete
 from voorzieningen.identiteit import duo
 
@@ -132,9 +133,7 @@ def leeftijd(aanmelder: Aanmelder, op: datetime.date | None = None) -> int | Non
     geboren = aanmelder.persoon.get("geboortedatum")
     if not geboren:
         return None
-    born = datetime.date.fromisoformat(geboren)
-    op = op or timezone.localdate()
-    return op.year - born.year - ((op.month, op.day) < (born.month, born.day))
+    return bereken_leeftijd(datetime.date.fromisoformat(geboren), op or timezone.localdate())
 
 
 def is_minderjarig(aanmelder: Aanmelder) -> bool:

@@ -13,6 +13,7 @@ from typing import Protocol
 from django.conf import settings
 from django.utils import timezone
 
+from voorzieningen.core.datums import leeftijd
 from voorzieningen.core.services import set_simulator_mode, simulator_mode
 
 from .bsn import TEST_BSNS
@@ -55,8 +56,7 @@ class Persoonsgegevens:
     geboorteplaats: str = ""
 
     def leeftijd(self, op: datetime.date) -> int:
-        born = self.geboortedatum
-        return op.year - born.year - ((op.month, op.day) < (born.month, born.day))
+        return leeftijd(self.geboortedatum, op)
 
     @property
     def naam(self) -> str:

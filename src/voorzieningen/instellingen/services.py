@@ -1,7 +1,6 @@
 """Return links and the allowed-domain rule that keeps a deeplink's returnUrl from being an open redirect."""
 
 import datetime
-import hashlib
 import secrets
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from voorzieningen.core import outbox
 from voorzieningen.core.services import Actor, audit_change
+from voorzieningen.core.sleutels import hash_van
 
 from .models import Instellingsbeheerder, Instellingsconfiguratie, OpleidingRetourlinks, Uitnodiging
 
@@ -108,10 +108,6 @@ class UitnodigingOngeldig(Exception):
     pass
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _open_uitnodigingen(instelling):
     return Uitnodiging.objects.filter(
         instelling=instelling, gebruikt_op__isnull=True, ingetrokken_op__isnull=True, verloopt_op__gt=timezone.now()
@@ -147,7 +143,7 @@ def nodig_uit(
             instelling=instelling,
             naam=naam,
             email=email.strip().lower(),
-            token_hash=_token_hash(token),
+            token_hash=hash_van(token),
             aangemaakt_door=door if getattr(door, "pk", None) else None,
             verloopt_op=timezone.now() + datetime.timedelta(days=settings.BEHEER_UITNODIGING_DAGEN),
         )
@@ -168,7 +164,7 @@ def nodig_uit(
 def uitnodiging_voor(token: str) -> Uitnodiging | None:
     if not token or len(token) > 100:
         return None
-    return Uitnodiging.objects.select_related("instelling").filter(token_hash=_token_hash(token)).first()
+    return Uitnodiging.objects.select_related("instelling").filter(token_hash=hash_van(token)).first()
 
 
 def is_bruikbaar(uitnodiging: Uitnodiging) -> bool:

@@ -9,6 +9,7 @@ import uuid
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout
@@ -27,6 +28,7 @@ from two_factor.views import LoginView, QRGeneratorView, SetupView
 from voorzieningen.aanmelden.models import Aanmelding
 from voorzieningen.catalogus.models import AangebodenOpleiding, Cohort
 from voorzieningen.core.services import Actor, audit_change, audit_export, audit_read
+from voorzieningen.core.sleutels import hash_van
 from voorzieningen.sis import services as sis
 from voorzieningen.sis.models import Aanlevering, Koppelpunt, SisLogregel
 
@@ -59,7 +61,12 @@ def beheer_vereist(view):
             return redirect(f"{reverse('beheer:inloggen')}?{urlencode({'next': request.get_full_path()})}")
         beheerder = services.beheerder_van(request.user)
         if beheerder is None:
-            return HttpResponseForbidden(_("Deze pagina is alleen voor beheerders van een instelling."))
+            return HttpResponseForbidden(
+                _(
+                    "Deze pagina is alleen voor beheerders van een instelling. Log uit en log in met je persoonlijke "
+                    "beheeraccount; heb je er geen, vraag de servicedesk van de coöperatie om een uitnodiging."
+                )
+            )
         if not request.user.is_verified():
             if default_device(request.user) is None:
                 return redirect("beheer:2fa-instellen")
@@ -172,10 +179,10 @@ def _opleidingen(instelling):
     )
 
 
-def _gefilterd(instelling, form) -> "tuple":
+def _gefilterd(instelling, form):
     qs = Aanmelding.objects.filter(instelling=instelling)
-    if not form.is_valid():
-        return qs, False
+    if not form.is_valid():  # the form shows its errors; the list stays unfiltered
+        return qs
     d = form.cleaned_data
     if d["q"]:
         q = d["q"].strip()
@@ -199,14 +206,14 @@ def _gefilterd(instelling, form) -> "tuple":
         qs = qs.filter(ingediend_op__date__gte=d["van"])
     if d["tot"]:
         qs = qs.filter(ingediend_op__date__lte=d["tot"])
-    return qs, True
+    return qs
 
 
 @beheer_vereist
 def aanmeldingen(request):
     instelling = request.instelling
     form = AanmeldingFilterForm(request.GET or None, opleidingen=_opleidingen(instelling))
-    qs, _geldig = _gefilterd(instelling, form)
+    qs = _gefilterd(instelling, form)
     qs = qs.select_related("opleiding__kwalificatie", "cohort", "aanlevering__koppelpunt").order_by(
         "-ingediend_op", "-pk"
     )
@@ -362,7 +369,7 @@ def _export_rijen(qs):
 def export(request):
     """All the institution's applications (or the filtered ones), streamed so 100,000 rows need no memory."""
     form = AanmeldingFilterForm(request.GET or None, opleidingen=_opleidingen(request.instelling))
-    qs, _geldig = _gefilterd(request.instelling, form)
+    qs = _gefilterd(request.instelling, form)
     qs = qs.order_by("ingediend_op", "pk").values(
         "ca_keten_id",
         "keten_id",
@@ -459,7 +466,7 @@ def koppelpunt_sleutel(request, pk):
         messages.success(request, _("%(n)d sleutel(s) ingetrokken.") % {"n": aantal})
         return redirect("beheer:koppelpunt", pk=kp.pk)
     sleutel = sis.maak_sleutel(kp)
-    rij = kp.sleutels.order_by("-pk").first()
+    rij = kp.sleutels.get(sleutel_hash=hash_van(sleutel))
     audit_change(actor, kp, reason="Nieuwe API-sleutel gemaakt", prefix=rij.prefix)
     response = render(request, "instellingen/sleutel.html", {"kp": kp, "sleutel": sleutel, "rij": rij})
     response["Cache-Control"] = "no-store"  # the secret must not stay in a browser cache
@@ -537,8 +544,6 @@ def _deeplink(request, opleiding, form) -> str:
             params["returnUrl"] = form.cleaned_data["return_url"]
     elif form.is_bound:
         return ""
-    from django.conf import settings
-
     url = settings.PUBLIC_BASE_URL + reverse("aanmelden:start", args=[opleiding.code])
     return f"{url}?{urlencode(params)}" if params else url
 

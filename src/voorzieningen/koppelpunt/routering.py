@@ -10,6 +10,8 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from voorzieningen.core.datums import leeftijd
+
 CA, VO, GEMEENTEN = "CENTRAAL_AANMELDEN", "KOPPELPUNT_VO", "KOPPELPUNT_GEMEENTEN"
 RNI_GEMEENTECODE = "1999"  # Registratie Niet-Ingezetenen: registered, but not living in a Dutch municipality
 
@@ -31,10 +33,6 @@ class Bericht:
 class Context:
     ilt_codes: frozenset[str]
     gemeenten: frozenset[str] | None = None  # current municipality codes when the reference table is loaded
-
-
-def leeftijd(geboortedatum: datetime.date, op: datetime.date) -> int:
-    return op.year - geboortedatum.year - ((op.month, op.day) < (geboortedatum.month, geboortedatum.day))
 
 
 def _nederlandse_gemeente(b: Bericht, ctx: Context) -> bool:

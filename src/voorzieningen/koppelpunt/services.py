@@ -5,12 +5,12 @@ once every recipient confirmed only the routing log (ids, sender, recipients, re
 """
 
 import datetime
-import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ import requests
 
 from voorzieningen.core import outbox
 from voorzieningen.core.models import Gemeente, OutboxBericht
+from voorzieningen.core.sleutels import hash_van, nieuwe_sleutel
 
 from . import routering
 from .models import Afzender, GemeenteEndpoint, Routering, VoIltCode
@@ -79,20 +80,11 @@ class Statusbericht:
 # --- senders ---------------------------------------------------------------------------------------------
 
 
-def _hash(sleutel: str) -> str:
-    return hashlib.sha256(sleutel.encode()).hexdigest()
-
-
-def _nieuwe_sleutel() -> tuple[str, str]:
-    prefix = secrets.token_hex(4)
-    return prefix, f"{VOORVOEGSEL}_{prefix}_{secrets.token_urlsafe(32)}"
-
-
 def maak_afzender(naam: str, instelling=None, sandbox: bool = False) -> tuple[Afzender, str]:
     """A sending system and its key (returned once; only the hash is kept)."""
-    prefix, sleutel = _nieuwe_sleutel()
+    prefix, sleutel = nieuwe_sleutel(VOORVOEGSEL)
     afzender = Afzender.objects.create(
-        naam=naam, instelling=instelling, sandbox=sandbox, prefix=prefix, sleutel_hash=_hash(sleutel)
+        naam=naam, instelling=instelling, sandbox=sandbox, prefix=prefix, sleutel_hash=hash_van(sleutel)
     )
     return afzender, sleutel
 
@@ -100,18 +92,26 @@ def maak_afzender(naam: str, instelling=None, sandbox: bool = False) -> tuple[Af
 def authenticeer(sleutel: str) -> Afzender | None:
     if not sleutel or len(sleutel) > 200:
         return None
-    return Afzender.objects.select_related("instelling").filter(sleutel_hash=_hash(sleutel), actief=True).first()
+    return Afzender.objects.select_related("instelling").filter(sleutel_hash=hash_van(sleutel), actief=True).first()
 
 
 # --- intake ----------------------------------------------------------------------------------------------
 
 
+CONTEXT_CACHE_SECONDEN = 60
+
+
 def context() -> routering.Context:
-    gemeenten = frozenset(Gemeente.objects.filter(actueel=True).values_list("code", flat=True))
-    return routering.Context(
-        ilt_codes=frozenset(VoIltCode.objects.values_list("code", flat=True)),
-        gemeenten=gemeenten or None,  # without the reference table: the format check only
-    )
+    """The ILT list and the municipality codes change rarely: read once a minute, not for every message."""
+    ctx = cache.get("vva:routeringscontext")
+    if ctx is None:
+        gemeenten = frozenset(Gemeente.objects.filter(actueel=True).values_list("code", flat=True))
+        ctx = routering.Context(
+            ilt_codes=frozenset(VoIltCode.objects.values_list("code", flat=True)),
+            gemeenten=gemeenten or None,  # without the reference table: the format check only
+        )
+        cache.set("vva:routeringscontext", ctx, CONTEXT_CACHE_SECONDEN)
+    return ctx
 
 
 def ontvang(afzender: Afzender, bericht: Statusbericht, *, van_portaal: bool = False) -> tuple[Routering, bool]:
@@ -182,7 +182,10 @@ def _naar_vo(payload: dict) -> None:
 def _naar_gemeente(payload: dict) -> None:
     endpoint = GemeenteEndpoint.objects.filter(gemeentecode=payload["gemeentecode"]).first()
     if endpoint is None:
-        raise outbox.Blijvend(f"geen endpoint voor gemeente {payload['gemeentecode']} in het register")
+        raise outbox.Blijvend(
+            f"geen endpoint voor gemeente {payload['gemeentecode']} in het register: voeg het toe bij 'Endpoints "
+            "van gemeenten' (eigen of RMC-regio) en kies daarna 'opnieuw proberen'"
+        )
     _post(endpoint.url, payload)
 
 
@@ -224,8 +227,8 @@ def is_afgerond(log: Routering) -> bool:
 
 def vervang_sleutel(afzender: Afzender) -> str:
     """Rotation for a sender: a new key, the old one stops working at once."""
-    prefix, sleutel = _nieuwe_sleutel()
-    Afzender.objects.filter(pk=afzender.pk).update(prefix=prefix, sleutel_hash=_hash(sleutel))
+    prefix, sleutel = nieuwe_sleutel(VOORVOEGSEL)
+    Afzender.objects.filter(pk=afzender.pk).update(prefix=prefix, sleutel_hash=hash_van(sleutel))
     return sleutel
 
 
@@ -237,7 +240,7 @@ def portaal_afzender(instelling) -> Afzender:
             naam=f"Centraal Aanmelden, SIS-koppelvlak ({instelling.brin})",
             instelling=instelling,
             prefix="portaal",
-            sleutel_hash=_hash(secrets.token_urlsafe(48)),  # a key nobody holds
+            sleutel_hash=hash_van(secrets.token_urlsafe(48)),  # a key nobody holds
         )
     return afzender
 

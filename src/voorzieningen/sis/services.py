@@ -3,7 +3,6 @@
 import datetime
 import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voorzieningen.core import outbox
+from voorzieningen.core.sleutels import hash_van, nieuwe_sleutel
 
 from .models import Aanlevering, Gebeurtenis, Koppelpunt, SisLogregel, SisSleutel
 
@@ -158,15 +158,10 @@ def _stub_sis(payload: dict) -> None:
             return  # e.g. the student withdrew meanwhile: a real SIS would stop here too
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def maak_sleutel(koppelpunt: Koppelpunt) -> str:
     """A new API key, returned once; only its hash is stored. Older keys stay valid until revoked (rotation)."""
-    prefix = secrets.token_hex(4)
-    token = f"{SLEUTEL_VOORVOEGSEL}_{prefix}_{secrets.token_urlsafe(32)}"
-    SisSleutel.objects.create(koppelpunt=koppelpunt, prefix=prefix, sleutel_hash=_hash(token))
+    prefix, token = nieuwe_sleutel(SLEUTEL_VOORVOEGSEL)
+    SisSleutel.objects.create(koppelpunt=koppelpunt, prefix=prefix, sleutel_hash=hash_van(token))
     return token
 
 
@@ -174,7 +169,7 @@ def trek_sleutels_in(koppelpunt: Koppelpunt, behalve: str = "", behalve_sleutel:
     """Revoke every active key except the given one (by secret, or by the id of its row)."""
     qs = koppelpunt.sleutels.filter(ingetrokken_op__isnull=True)
     if behalve:
-        qs = qs.exclude(sleutel_hash=_hash(behalve))
+        qs = qs.exclude(sleutel_hash=hash_van(behalve))
     if behalve_sleutel:
         qs = qs.exclude(pk=behalve_sleutel)
     return qs.update(ingetrokken_op=timezone.now())
@@ -210,7 +205,7 @@ def authenticeer(code: str, token: str) -> SisClient | None:
     """
     sleutel = (
         SisSleutel.objects.select_related("koppelpunt__instelling")
-        .filter(sleutel_hash=_hash(token), ingetrokken_op__isnull=True, koppelpunt__code=code)
+        .filter(sleutel_hash=hash_van(token), ingetrokken_op__isnull=True, koppelpunt__code=code)
         .first()
     )
     koppelpunt = sleutel.koppelpunt if sleutel else None

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from voorzieningen.core.api import ProblemSerializer
+from voorzieningen.core.sleutels import bearer_token
 
 from .. import services
 from ..models import Routering
@@ -30,13 +31,15 @@ class AfzenderView(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        header = request.headers.get("Authorization", "")
-        token = header[7:].strip() if header[:7].lower() == "bearer " else ""
+        token = bearer_token(request)
         if not token:
             raise exceptions.NotAuthenticated("Stuur de sleutel van het afzendende systeem als Bearer-token.")
         self.afzender = services.authenticeer(token)
         if self.afzender is None:
-            raise exceptions.AuthenticationFailed("Onbekende of ingetrokken sleutel.")
+            raise exceptions.AuthenticationFailed(
+                "Onbekende of ingetrokken sleutel. Controleer de sleutel in uw systeem; na een wissel geldt alleen "
+                "de nieuwe. Een nieuwe sleutel vraagt u aan bij de servicedesk van de coöperatie."
+            )
 
 
 class Statusberichten(AfzenderView):

@@ -98,10 +98,7 @@ def _database_bevat(waarde: str) -> list[str]:
     with connection.cursor() as cursor:
         for tabel in connection.introspection.table_names():
             for kolom in connection.introspection.get_table_description(cursor, tabel):
-                if connection.vendor == "postgresql":
-                    sql = f'SELECT 1 FROM "{tabel}" WHERE CAST("{kolom.name}" AS TEXT) LIKE %s LIMIT 1'
-                else:
-                    sql = f'SELECT 1 FROM "{tabel}" WHERE CAST("{kolom.name}" AS TEXT) LIKE %s LIMIT 1'
+                sql = f'SELECT 1 FROM "{tabel}" WHERE CAST("{kolom.name}" AS TEXT) LIKE %s LIMIT 1'
                 cursor.execute(sql, [f"%{waarde}%"])
                 if cursor.fetchone():
                     gevonden.append(f"{tabel}.{kolom.name}")

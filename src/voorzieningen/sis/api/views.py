@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from voorzieningen.aanmelden import services as aanmelden
 from voorzieningen.core.api import ProblemSerializer
+from voorzieningen.core.sleutels import bearer_token
 
 from .. import services
 from ..models import Aanlevering, Gebeurtenis
@@ -69,8 +70,7 @@ class KoppelpuntView(APIView):
         super().initial(request, *args, **kwargs)
         try:
             koppelpunt_code = kwargs["koppelpuntcode"]
-            header = request.headers.get("Authorization", "")
-            token = header[7:].strip() if header[:7].lower() == "bearer " else ""
+            token = bearer_token(request)
             client = services.authenticeer(koppelpunt_code, token) if token else None
         except services.GeenActieveSchool as e:
             raise GeenActieveSchool() from e
