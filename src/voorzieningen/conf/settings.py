@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "voorzieningen.sis",
     "voorzieningen.koppelpunt",
     "voorzieningen.privacy",
+    "voorzieningen.cooperatie",
 ]
 AUTH_USER_MODEL = "identiteit.User"
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("beheer/", include("voorzieningen.instellingen.urls")),
     path("privacy/", include("voorzieningen.privacy.urls")),
+    path("cooperatie/", include("voorzieningen.cooperatie.urls")),
     path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/catalogus/v1/", include("voorzieningen.catalogus.api.urls")),
     path("api/sis/v1/", include("voorzieningen.sis.api.urls")),
