@@ -49,8 +49,13 @@ def browser_page(chromium_path, live_server):
         )
         page = browser.new_page(locale="nl-NL")
         page.set_default_timeout(15000)
+        # Every browser test also proves the pages run under the Content Security Policy: a refused inline
+        # script or style shows up as a console message, and fails the test.
+        refused = []
+        page.on("console", lambda m: "Content Security Policy" in m.text and refused.append(f"{page.url}: {m.text}"))
         yield page
         browser.close()
+        assert refused == [], "\n".join(refused)
 
 
 @pytest.fixture

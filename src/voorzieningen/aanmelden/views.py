@@ -19,6 +19,7 @@ from voorzieningen.catalogus import services as catalogus
 from voorzieningen.catalogus.models import AangebodenOpleiding, Cohort, Instelling
 from voorzieningen.catalogus.views import SESSION_KEY as ONTGRENDELD_KEY
 from voorzieningen.core import pogingen
+from voorzieningen.core.csp import formulier_mag_naar
 from voorzieningen.core.models import Land
 from voorzieningen.core.services import Actor, audit_read
 from voorzieningen.identiteit.duo import DuoUnavailable
@@ -484,7 +485,10 @@ def stoppen(request, token):
         if fout_link:
             return redirect(fout_link)
         return redirect("aanmelden:overzicht")
-    return render(request, "aanmelden/stoppen.html", {"concept": concept, "opleiding": concept.cohort.opleiding})
+    response = render(request, "aanmelden/stoppen.html", {"concept": concept, "opleiding": concept.cohort.opleiding})
+    if concept.via_deeplink:
+        formulier_mag_naar(response, instellingen.retourlinks(concept.cohort.opleiding, concept.return_url).fout)
+    return response
 
 
 # --- after submitting -----------------------------------------------------------------------------------

@@ -72,6 +72,8 @@ AUTH_USER_MODEL = "identiteit.User"
 MIDDLEWARE = [
     "voorzieningen.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "voorzieningen.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "voorzieningen.core.middleware.DutchByDefaultMiddleware",
@@ -167,9 +169,42 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = IS_PRODUCTION
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = config("SECURE_SSL_REDIRECT", True, help_text="Redirect plain HTTP to HTTPS.")
     SECURE_HSTS_SECONDS = config("SECURE_HSTS_SECONDS", 31536000, help_text="HSTS max-age in production.")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = config("SECURE_HSTS_INCLUDE_SUBDOMAINS", True, help_text="HSTS for subdomains.")
+    SECURE_HSTS_PRELOAD = config("SECURE_HSTS_PRELOAD", False, help_text="Ask browsers to preload HSTS.")
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+SECURE_HSTS_EXCLUDE = ["health"]
+
+# Content Security Policy (django-csp): only this origin's scripts and styles, no inline code anywhere, no
+# framing. Forms may post to this origin and the DigiD IdP (SAML POST binding).
+_CSP_FORM_ACTION = config(
+    "CSP_FORM_ACTION_EXTRA",
+    [] if not IS_PRODUCTION else ["https://digid.nl", "https://*.digid.nl"],
+    help_text="Extra origins forms may post to (the DigiD IdP in production).",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *_CSP_FORM_ACTION],
+        **({"upgrade-insecure-requests": True} if IS_PRODUCTION else {}),
+    }
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 LOGIN_URL = "admin:login"
 
 # --- Staff and institution admins: password + TOTP, lockout ---------------------------------------
@@ -194,6 +229,17 @@ RETENTIE_WAARSCHUWING_DAGEN = config(
     help_text="Days before an application environment is deleted (one year after its last application) that "
     "the student is warned by e-mail.",
 )
+AUDIT_BEWAARTERMIJN_DAGEN = config(
+    "AUDIT_BEWAARTERMIJN_DAGEN",
+    730,
+    help_text="Days the audit trail keeps a line (the processing register says two years); older lines are removed "
+    "by the daily retention job.",
+)
+FG_EMAIL = config(
+    "FG_EMAIL",
+    "fg@mbovoorzieningen.example",
+    help_text="The data protection officer (FG): receives data-breach alerts (72-hour clock) and DPIA reminders.",
+)
 SERVICEDESK_EMAIL = config(
     "SERVICEDESK_EMAIL",
     "servicedesk@mbovoorzieningen.example",
@@ -208,6 +254,8 @@ DIGID_MOCK = config(
 )
 if DIGID_MOCK and IS_PRODUCTION:
     raise ImproperlyConfigured("DIGID_MOCK cannot be on when PROFILE=production.")
+if DIGID_MOCK:  # the mock IdP's pages (from django-digid-eherkenning) style inline; never served in production
+    CONTENT_SECURITY_POLICY["EXCLUDE_URL_PREFIXES"] = ["/digid/idp/"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "voorzieningen.identiteit.backends.DigiDStubBackend"

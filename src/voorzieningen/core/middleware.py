@@ -1,4 +1,5 @@
-"""A request id on every request and log line, so one user's trouble can be followed across logs."""
+"""Request-wide concerns: a request id on every request and log line (so one user's trouble can be followed
+across logs), the portal's default language and the Permissions-Policy header."""
 
 import contextvars
 import re
@@ -44,3 +45,18 @@ class DutchByDefaultMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """No page of ours needs a camera, microphone, location or payment API: say so, so an injected script can't."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.policy = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.policy)
+        return response
