@@ -3,7 +3,8 @@
 - an application environment is deleted one year after its last application, with a warning e-mail
   ``RETENTIE_WAARSCHUWING_DAGEN`` (30) days before;
 - an empty profile (no application ever submitted) after three months without activity;
-- the student's own deletion happens at once (``aanmelden.services.verwijder_omgeving``).
+- the student's own deletion happens at once (``aanmelden.services.verwijder_omgeving``);
+- the audit trail keeps a line ``AUDIT_BEWAARTERMIJN_DAGEN`` (two years), then it goes too.
 Each run can be a dry run that only reports what it would do.
 """
 
@@ -21,6 +22,8 @@ from voorzieningen.aanmelden.services import verwijder_omgeving
 from voorzieningen.core import outbox
 from voorzieningen.core.services import Actor
 
+from . import audittrail
+
 BEWAARTERMIJN = datetime.timedelta(days=365)
 LEEG_PROFIEL = datetime.timedelta(days=90)
 ACTOR = Actor.system("retentie")
@@ -32,13 +35,15 @@ class Rapport:
     gewaarschuwd: list[int] = field(default_factory=list)
     verwijderd_verlopen: list[int] = field(default_factory=list)
     verwijderd_leeg: list[int] = field(default_factory=list)
+    auditregels: int = 0
 
     def __str__(self):
         werkwoord = "zou" if self.droog else "heeft"
         return (
             f"retentie {werkwoord}: {len(self.gewaarschuwd)} aanmelder(s) gewaarschuwd, "
             f"{len(self.verwijderd_verlopen)} omgeving(en) na een jaar verwijderd, "
-            f"{len(self.verwijderd_leeg)} lege profiel(en) verwijderd"
+            f"{len(self.verwijderd_leeg)} lege profiel(en) verwijderd, "
+            f"{self.auditregels} audit-logregel(s) ouder dan de bewaartermijn verwijderd"
         )
 
 
@@ -95,4 +100,5 @@ def ruim_op(*, droog: bool = True, nu: datetime.datetime | None = None) -> Rappo
             getattr(rapport, naam).append(aanmelder.pk)
             if not droog:
                 verwijder_omgeving(aanmelder, ACTOR, reden=f"Bewaartermijn verstreken ({naam.split('_')[1]})")
+    rapport.auditregels = audittrail.ruim_op(nu, droog=droog)
     return rapport

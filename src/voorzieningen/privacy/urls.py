@@ -6,4 +6,5 @@ app_name = "privacy"
 urlpatterns = [
     path("verwerkingsregister/", views.verwerkingsregister, name="verwerkingsregister"),
     path("verwerkingsregister.json", views.verwerkingsregister_json, name="verwerkingsregister-json"),
+    path("fg/audittrail/", views.audittrail_zoeken, name="audittrail"),
 ]
