@@ -80,6 +80,11 @@ def audit_delete(actor: Actor, obj=None, *, reason: str, **kwargs) -> AuditLogEn
     return audit(actor, Action.DELETE, obj, reason=reason, **kwargs)
 
 
+def audit_disclose(actor: Actor, obj=None, *, reason: str, **kwargs) -> AuditLogEntry:
+    """Personal data passed on to another party (a SIS, Koppelpunt VO, a municipality)."""
+    return audit(actor, Action.DISCLOSE, obj, reason=reason, **kwargs)
+
+
 def audit_export(actor: Actor, *, reason: str, object_type: str, **kwargs) -> AuditLogEntry:
     return audit(actor, Action.EXPORT, None, reason=reason, object_type=object_type, **kwargs)
 

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from voorzieningen.core.admin_mixins import AuditedAdminMixin
+
 from . import services
 from .models import Instellingsbeheerder, Instellingsconfiguratie, OpleidingRetourlinks, Uitnodiging
 
@@ -32,7 +34,7 @@ class UitnodigingForm(forms.ModelForm):
 
 
 @admin.register(Uitnodiging)
-class UitnodigingAdmin(admin.ModelAdmin):
+class UitnodigingAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Cooperative staff invite an institution's admins; the service sends the link and keeps only its hash."""
 
     form = UitnodigingForm

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from voorzieningen.core.admin_mixins import ReadOnlyAdminMixin
+from voorzieningen.core.admin_mixins import AuditedReadOnlyAdmin, ReadOnlyAdminMixin
 
 from . import services
 from .models import (
@@ -61,17 +61,17 @@ class RouteringAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SimulatorOntvangst)
-class SimulatorOntvangstAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SimulatorOntvangstAdmin(AuditedReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["ontvanger", "bericht_id", "ontvangen_op", "aantal_keer"]
 
 
 @admin.register(BeoogdeMboGanger)
-class BeoogdeMboGangerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class BeoogdeMboGangerAdmin(AuditedReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["pgn", "gemeentecode", "brin_vo", "beoogd", "bijgewerkt_op"]
     list_filter = ["beoogd"]
 
 
 @admin.register(GemeenteSignaal)
-class GemeenteSignaalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class GemeenteSignaalAdmin(AuditedReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["peildatum", "gemeentecode", "soort", "aanmeld_id", "status"]
     list_filter = ["soort", "peildatum"]

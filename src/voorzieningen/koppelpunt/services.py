@@ -18,6 +18,7 @@ import requests
 
 from voorzieningen.core import outbox
 from voorzieningen.core.models import Gemeente, OutboxBericht
+from voorzieningen.core.services import Actor, audit_disclose
 from voorzieningen.core.sleutels import hash_van, nieuwe_sleutel
 
 from . import routering
@@ -135,6 +136,13 @@ def ontvang(afzender: Afzender, bericht: Statusbericht, *, van_portaal: bool = F
                 sandbox=afzender.sandbox,
             )
             if not afzender.sandbox:
+                audit_disclose(
+                    Actor.system(f"koppelpunt-afzender:{afzender.pk}"),
+                    log,
+                    reason="Statusbericht doorgegeven",
+                    subject=bericht.pgn,
+                    ontvangers=besluit.ontvangers,
+                )
                 for ontvanger in besluit.ontvangers:
                     if van_portaal and ontvanger == routering.CA:
                         continue

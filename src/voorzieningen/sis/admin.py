@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from voorzieningen.core.admin_mixins import AuditedAdminMixin
+
 from .models import Aanlevering, Koppelpunt, SisSleutel
 
 
@@ -42,7 +44,9 @@ class KoppelpuntAdmin(admin.ModelAdmin):
 
 
 @admin.register(Aanlevering)
-class AanleveringAdmin(admin.ModelAdmin):
+class AanleveringAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_reason = "Beheerder bekijkt aanlevering aan de SIS"
+
     list_display = ["aanmelding", "koppelpunt", "in_wachtrij_sinds", "opgehaald_op", "bevestigd_op", "foutmelding_op"]
     list_filter = ["koppelpunt"]
     raw_id_fields = ["aanmelding"]

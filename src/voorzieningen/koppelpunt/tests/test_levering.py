@@ -16,8 +16,8 @@ from voorzieningen.aanmelden.statussen import Status
 from voorzieningen.aanmelden.tests.factories import AanmeldingFactory
 from voorzieningen.catalogus.tests.factories import InstellingFactory
 from voorzieningen.core import outbox
-from voorzieningen.core.models import OutboxBericht
-from voorzieningen.core.services import set_simulator_mode
+from voorzieningen.core.models import AuditLogEntry, OutboxBericht
+from voorzieningen.core.services import set_simulator_mode, subject_ref
 from voorzieningen.koppelpunt import services
 from voorzieningen.koppelpunt.models import GemeenteEndpoint, Routering, SimulatorOntvangst, VoIltCode
 from voorzieningen.koppelpunt.simulators import GEDRAG
@@ -87,6 +87,9 @@ def test_a_message_reaches_vo_and_the_municipality_and_only_the_log_stays(afzend
     }  # fmt: skip
     log = Routering.objects.get()
     assert services.is_afgerond(log)
+    # the disclosure is in the audit trail, findable per person by the FG, without the PGN itself
+    verstrekt = AuditLogEntry.objects.get(action="disclose", object_type="koppelpunt.Routering", object_id=str(log.pk))
+    assert verstrekt.subject_ref == subject_ref(PGN) and "KOPPELPUNT_VO" in verstrekt.extra["ontvangers"]
     # transience: outside the receivers (the simulators stand for other organisations) no PGN or postcode remains
     SimulatorOntvangst.objects.all().delete()
     assert _database_bevat(PGN) == [] and _database_bevat("3511AB") == []
