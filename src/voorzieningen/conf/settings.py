@@ -235,6 +235,12 @@ AUDIT_BEWAARTERMIJN_DAGEN = config(
     help_text="Days the audit trail keeps a line (the processing register says two years); older lines are removed "
     "by the daily retention job.",
 )
+DPIA_HERZIENING_MAANDEN = config(
+    "DPIA_HERZIENING_MAANDEN", 36, help_text="Months after adoption that a DPIA is reviewed at the latest."
+)
+DPIA_HERINNERING_DAGEN = config(
+    "DPIA_HERINNERING_DAGEN", 60, help_text="Days before a DPIA's review date that staff and the FG are reminded."
+)
 FG_EMAIL = config(
     "FG_EMAIL",
     "fg@mbovoorzieningen.example",
@@ -332,6 +338,14 @@ CELERY_BEAT_SCHEDULE = {
     "privacy-retentie": {
         "task": "voorzieningen.privacy.tasks.retentie",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "privacy-datalek-meldtermijnen": {
+        "task": "voorzieningen.privacy.tasks.bewaak_meldtermijnen",
+        "schedule": crontab(minute="*/15"),
+    },
+    "privacy-dpia-herinneringen": {
+        "task": "voorzieningen.privacy.tasks.dpia_herinneringen",
+        "schedule": crontab(hour=7, minute=0),
     },
     "vva-gemeenten-bulk": {  # runs daily; acts on 1 March and 15 June only
         "task": "voorzieningen.koppelpunt.tasks.gemeenten_bulk",
