@@ -32,7 +32,7 @@ from .models import (
     Verstrekking,
     schooljaar_van,
 )
-from .signals import aanmelding_ingediend, aanmelding_ingetrokken
+from .signals import aanmelding_ingediend, aanmelding_ingetrokken, aanmeldingen_geanonimiseerd
 from .statussen import BEZET_PLAATS, INTREKBAAR, Status, is_toegestaan
 
 logger = logging.getLogger(__name__)
@@ -542,8 +542,17 @@ def verwijder_omgeving(
         per_jaar = aanmelder.aanmeldingen.values("schooljaar").annotate(n=Count("id"))
         for rij in per_jaar:
             aanmelder.aanmeldingen.filter(schooljaar=rij["schooljaar"]).update(meervoud=rij["n"])
+        ids = list(aanmelder.aanmeldingen.values_list("pk", flat=True))
+        StatusWijziging.objects.filter(aanmelding_id__in=ids).update(toelichting="")
+        aanmeldingen_geanonimiseerd.send(sender=Aanmelding, aanmelding_ids=ids)
         aantal = aanmelder.aanmeldingen.update(
-            gegevens={}, kenmerken={}, leerbedrijf=None, return_url="", aanmelder=None, geanonimiseerd_op=timezone.now()
+            gegevens={},
+            kenmerken={},
+            leerbedrijf=None,
+            return_url="",
+            ontvangstbewijs="",
+            aanmelder=None,
+            geanonimiseerd_op=timezone.now(),
         )
         user, pk = aanmelder.user, aanmelder.pk
         aanmelder.delete()  # cascades: guardians, drafts, disclosure log

@@ -4,6 +4,7 @@
   ``RETENTIE_WAARSCHUWING_DAGEN`` (30) days before;
 - an empty profile (no application ever submitted) after three months without activity;
 - the student's own deletion happens at once (``aanmelden.services.verwijder_omgeving``);
+- an interest registration (no BSN) a year after it was made;
 - the audit trail keeps a line ``AUDIT_BEWAARTERMIJN_DAGEN`` (two years), then it goes too.
 Each run can be a dry run that only reports what it would do.
 """
@@ -17,10 +18,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from voorzieningen.aanmelden.models import Aanmelder
+from voorzieningen.aanmelden.models import Aanmelder, Interessemelding
 from voorzieningen.aanmelden.services import verwijder_omgeving
 from voorzieningen.core import outbox
-from voorzieningen.core.services import Actor
+from voorzieningen.core.services import Actor, audit_delete
 
 from . import audittrail
 
@@ -35,6 +36,7 @@ class Rapport:
     gewaarschuwd: list[int] = field(default_factory=list)
     verwijderd_verlopen: list[int] = field(default_factory=list)
     verwijderd_leeg: list[int] = field(default_factory=list)
+    interessemeldingen: int = 0
     auditregels: int = 0
 
     def __str__(self):
@@ -43,6 +45,7 @@ class Rapport:
             f"retentie {werkwoord}: {len(self.gewaarschuwd)} aanmelder(s) gewaarschuwd, "
             f"{len(self.verwijderd_verlopen)} omgeving(en) na een jaar verwijderd, "
             f"{len(self.verwijderd_leeg)} lege profiel(en) verwijderd, "
+            f"{self.interessemeldingen} interessemelding(en) na een jaar verwijderd, "
             f"{self.auditregels} audit-logregel(s) ouder dan de bewaartermijn verwijderd"
         )
 
@@ -100,5 +103,13 @@ def ruim_op(*, droog: bool = True, nu: datetime.datetime | None = None) -> Rappo
             getattr(rapport, naam).append(aanmelder.pk)
             if not droog:
                 verwijder_omgeving(aanmelder, ACTOR, reden=f"Bewaartermijn verstreken ({naam.split('_')[1]})")
+    oude_meldingen = Interessemelding.objects.filter(aangemaakt_op__lte=nu - BEWAARTERMIJN)
+    rapport.interessemeldingen = oude_meldingen.count()
+    if not droog and rapport.interessemeldingen:
+        for pk in oude_meldingen.values_list("pk", flat=True):
+            audit_delete(
+                ACTOR, object_type="aanmelden.Interessemelding", object_id=str(pk), reason="Bewaartermijn verstreken"
+            )
+        oude_meldingen.delete()
     rapport.auditregels = audittrail.ruim_op(nu, droog=droog)
     return rapport

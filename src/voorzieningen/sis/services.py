@@ -391,3 +391,9 @@ def zet_periode_terug(koppelpunt: Koppelpunt, van: datetime.date, tot: datetime.
         koppelpunt=koppelpunt, aanmelding__ingediend_op__date__gte=van, aanmelding__ingediend_op__date__lte=tot
     )
     return zet_terug_in_wachtrij(herplaatsbaar(qs), door=door)
+
+
+def anonimiseer(aanmelding_ids: list[int]) -> None:
+    """The SIS's error texts and the message log's details may name the student: emptied with the application."""
+    Aanlevering.objects.filter(aanmelding_id__in=aanmelding_ids).update(foutmelding="")
+    SisLogregel.objects.filter(aanmelding_id__in=aanmelding_ids).update(detail="")

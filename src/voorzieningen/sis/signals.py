@@ -1,6 +1,6 @@
 from django.dispatch import receiver
 
-from voorzieningen.aanmelden.signals import aanmelding_ingediend, aanmelding_ingetrokken
+from voorzieningen.aanmelden.signals import aanmelding_ingediend, aanmelding_ingetrokken, aanmeldingen_geanonimiseerd
 
 from . import services
 
@@ -13,3 +13,8 @@ def _in_wachtrij(sender, aanmelding, **kwargs):
 @receiver(aanmelding_ingetrokken, dispatch_uid="sis-intrekking")
 def _intrekking(sender, aanmelding, wijziging, **kwargs):
     services.meld_intrekking(aanmelding, wijziging.tijdstip)
+
+
+@receiver(aanmeldingen_geanonimiseerd, dispatch_uid="sis-anonimiseren")
+def _anonimiseer(sender, aanmelding_ids, **kwargs):
+    services.anonimiseer(aanmelding_ids)

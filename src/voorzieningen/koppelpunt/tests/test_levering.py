@@ -5,7 +5,6 @@ import json
 import re
 from urllib.parse import urlsplit
 
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from voorzieningen.catalogus.tests.factories import InstellingFactory
 from voorzieningen.core import outbox
 from voorzieningen.core.models import AuditLogEntry, OutboxBericht
 from voorzieningen.core.services import set_simulator_mode, subject_ref
+from voorzieningen.core.testing import database_bevat
 from voorzieningen.koppelpunt import services
 from voorzieningen.koppelpunt.models import GemeenteEndpoint, Routering, SimulatorOntvangst, VoIltCode
 from voorzieningen.koppelpunt.simulators import GEDRAG
@@ -92,20 +92,7 @@ def test_a_message_reaches_vo_and_the_municipality_and_only_the_log_stays(afzend
     assert verstrekt.subject_ref == subject_ref(PGN) and "KOPPELPUNT_VO" in verstrekt.extra["ontvangers"]
     # transience: outside the receivers (the simulators stand for other organisations) no PGN or postcode remains
     SimulatorOntvangst.objects.all().delete()
-    assert _database_bevat(PGN) == [] and _database_bevat("3511AB") == []
-
-
-def _database_bevat(waarde: str) -> list[str]:
-    """Every text/JSON column of every table that holds ``waarde``."""
-    gevonden = []
-    with connection.cursor() as cursor:
-        for tabel in connection.introspection.table_names():
-            for kolom in connection.introspection.get_table_description(cursor, tabel):
-                sql = f'SELECT 1 FROM "{tabel}" WHERE CAST("{kolom.name}" AS TEXT) LIKE %s LIMIT 1'
-                cursor.execute(sql, [f"%{waarde}%"])
-                if cursor.fetchone():
-                    gevonden.append(f"{tabel}.{kolom.name}")
-    return gevonden
+    assert database_bevat(PGN) == [] and database_bevat("3511AB") == []
 
 
 def test_routing_follows_the_rules_and_says_why_not(afzender, simulators, outbox_direct):

@@ -101,3 +101,61 @@ def test_deletion_leaves_no_personal_data_and_the_aggregates_identical(outbox_di
     assert cijfers() == voor
     weg = Aanmelding.objects.filter(pk=tweede.pk).get()
     assert weg.aanmelder is None and weg.gegevens == {} and weg.meervoud == 2 and weg.geanonimiseerd_op
+
+
+def test_deletion_leaves_no_trace_of_the_person_in_any_table_or_log(outbox_direct):
+    from voorzieningen.aanmelden.models import StatusWijziging, Verstrekking
+    from voorzieningen.aanmelden.services import verwijder_omgeving
+    from voorzieningen.core.services import Actor, audit_read
+    from voorzieningen.core.testing import database_bevat
+    from voorzieningen.sis.models import Aanlevering, Koppelpunt, SisLogregel
+
+    bsn, naam, email, ouder = "111222333", "Zwaneveld-Uniek", "zwaneveld@example.org", "Oudervan-Zwaneveld"
+    user = User.objects.create(username=User.username_for_bsn(bsn), bsn=bsn)
+    aanmelder = AanmelderFactory(user=user, persoon={"voornamen": "Kim", "achternaam": naam}, email=email)
+    Ouder.objects.create(aanmelder=aanmelder, naam=ouder, email="ouder@zwaneveld.example", telefoon="0612345678")
+    aanmelding = AanmeldingFactory(
+        aanmelder=aanmelder,
+        gegevens={"persoon": {"bsn": bsn, "achternaam": naam}},
+        ontvangstbewijs=f"Ontvangstbewijs voor {naam}, BSN {bsn}",
+        kenmerken={"leerlingnummer": naam},
+    )
+    StatusWijziging.objects.create(
+        aanmelding=aanmelding,
+        status=Status.SUBMITTED,
+        tijdstip=NU,
+        bron="instelling",
+        toelichting=f"Gesprek met {naam}",
+    )
+    koppelpunt = Koppelpunt.objects.create(instelling=aanmelding.instelling, code="kp-x", geldig_vanaf=NU)
+    Aanlevering.objects.create(aanmelding=aanmelding, koppelpunt=koppelpunt, foutmelding=f"{naam} onbekend")
+    SisLogregel.objects.create(aanmelding=aanmelding, soort="FOUTMELDING", tijdstip=NU, detail=f"Fout bij {naam}")
+    Verstrekking.objects.create(
+        aanmelder=aanmelder, aanmelding=aanmelding, soort_ontvanger="sis", ontvanger="ROC", gegevens=naam,
+        grondslag="WEB", tijdstip=NU
+    )  # fmt: skip
+    audit_read(Actor.system("sis:x"), aanmelding, reason="SIS haalt aanmelding op", subject=bsn)
+    assert database_bevat(naam)  # the check can see it before
+
+    verwijder_omgeving(aanmelder, Actor.system("test"))
+
+    for waarde in (bsn, naam, email, ouder, "0612345678"):
+        assert database_bevat(waarde) == [], waarde
+    assert Aanmelding.objects.filter(pk=aanmelding.pk).exists()  # the anonymous row stays for the statistics
+    # the FG can still see, for the trail's own retention period, what happened to this person (by pseudonym)
+    assert AuditLogEntry.objects.filter(action="delete", object_type="aanmelden.Aanmelder").exists()
+
+
+def test_interest_registrations_go_a_year_after_they_were_made():
+    from voorzieningen.aanmelden.models import Interessemelding
+    from voorzieningen.catalogus.tests.factories import InstellingFactory
+
+    instelling = InstellingFactory()
+    oud = Interessemelding.objects.create(instelling=instelling, naam="Oud", email="oud@example.org")
+    jong = Interessemelding.objects.create(instelling=instelling, naam="Jong", email="jong@example.org")
+    Interessemelding.objects.filter(pk=oud.pk).update(aangemaakt_op=NU - datetime.timedelta(days=366))
+    Interessemelding.objects.filter(pk=jong.pk).update(aangemaakt_op=NU - datetime.timedelta(days=364))
+    assert services.ruim_op(droog=True, nu=NU).interessemeldingen == 1 and Interessemelding.objects.count() == 2
+    services.ruim_op(droog=False, nu=NU)
+    assert list(Interessemelding.objects.values_list("naam", flat=True)) == ["Jong"]
+    assert AuditLogEntry.objects.filter(object_type="aanmelden.Interessemelding", object_id=str(oud.pk)).exists()
