@@ -330,14 +330,14 @@ _PDF_VERVANGING = {
     "′": "'",
     "″": '"',
 }
-_PDF_ENCODING = "windows-1252"  # what fpdf2 core fonts can show: Latin-1 plus typographic quotes, €, Œ, Š, Ž
+PDF_ENCODING = "windows-1252"  # what fpdf2 core fonts can show: Latin-1 plus typographic quotes, €, Œ, Š, Ž
 
 
 def _pdf_teken(ch: str) -> bool:
     if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") and ch != "\n":
         return False
     try:
-        ch.encode(_PDF_ENCODING)
+        ch.encode(PDF_ENCODING)
     except UnicodeEncodeError:
         return False
     return True
@@ -394,7 +394,7 @@ def pdf(bewijs: Bewijs, code: str, controle_url: str) -> bytes:
     moment = bewijs.tijdstip() or dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
     doc = FPDF(orientation="portrait", unit="mm", format="A4")
-    doc.core_fonts_encoding = _PDF_ENCODING
+    doc.core_fonts_encoding = PDF_ENCODING
     doc.set_margins(20, 20, 20)
     doc.set_auto_page_break(auto=True, margin=20)
     doc.set_title(pdf_tekst(f"{titel} {bewijs.ca_keten_id}"))

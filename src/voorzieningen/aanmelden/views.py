@@ -601,7 +601,7 @@ def verstrekkingen(request):
 @student_required
 @require_GET
 def mijn_gegevens(request):
-    """Everything held about the student: as JSON (download) or as a printable page."""
+    """Everything held about the student: as JSON or PDF (download) or as a printable page."""
     import json
 
     from django.http import HttpResponse
@@ -622,6 +622,13 @@ def mijn_gegevens(request):
             json.dumps(gegevens, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
         )
         response["Content-Disposition"] = 'attachment; filename="mijn-gegevens.json"'
+        response["Cache-Control"] = "no-store"
+        return response
+    if request.GET.get("formaat") == "pdf":
+        from voorzieningen.privacy.inzage import als_pdf
+
+        response = HttpResponse(als_pdf(gegevens, aangemaakt_op=timezone.localtime()), content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="mijn-gegevens.pdf"'
         response["Cache-Control"] = "no-store"
         return response
     response = render(request, "aanmelden/mijn_gegevens.html", {"gegevens": gegevens})

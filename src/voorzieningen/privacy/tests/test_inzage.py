@@ -25,7 +25,26 @@ def test_a_student_downloads_all_his_data_as_json_and_as_a_page(student_client, 
     assert gegevens["contact"]["email"]
     pagina = student_client.get(reverse("aanmelden:mijn-gegevens"))
     assert pagina.status_code == 200 and aanmelding["ketenId"] in pagina.text
-    assert AuditLogEntry.objects.filter(action="export", reason__contains="inzageverzoek").count() == 2
+    pdf = student_client.get(reverse("aanmelden:mijn-gegevens"), {"formaat": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    tekst = _pdf_tekst(pdf.content)
+    for waarde in ("999990019", aanmelding["ketenId"], aanmelding["crebo"], gegevens["contact"]["email"]):
+        assert waarde in tekst, waarde
+    assert AuditLogEntry.objects.filter(action="export", reason__contains="inzageverzoek").count() == 3
+
+
+def _pdf_tekst(inhoud: bytes) -> str:
+    """The text drawn in the PDF's (deflated) content streams."""
+    import re
+    import zlib
+
+    delen = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", inhoud, re.S):
+        try:
+            delen.append(zlib.decompress(stream).decode("latin-1"))
+        except zlib.error:
+            delen.append(stream.decode("latin-1"))
+    return "".join(re.findall(r"\((.*?)\) ?Tj", "".join(delen)))
 
 
 def test_another_student_sees_only_his_own(client, student_client, cohort, outbox_direct):
@@ -38,3 +57,15 @@ def test_another_student_sees_only_his_own(client, student_client, cohort, outbo
 
 def test_without_login_no_data(client):
     assert client.get(reverse("aanmelden:mijn-gegevens")).status_code == 302
+
+
+def test_the_pdf_rows_show_every_value_as_written():
+    from voorzieningen.privacy.inzage import _regels
+
+    assert list(_regels({"a": 1, "b": True, "c": [0, {"x": None}], "d": {}})) == [
+        ("a", "1"),
+        ("b", "ja"),
+        ("c [1]", "0"),
+        ("c [2].x", "—"),
+        ("d", "—"),
+    ]
