@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "voorzieningen.koppelpunt",
     "voorzieningen.privacy",
     "voorzieningen.cooperatie",
+    "voorzieningen.portfolio",
 ]
 AUTH_USER_MODEL = "identiteit.User"
 

@@ -19,6 +19,8 @@ urlpatterns = [
     path("beheer/", include("voorzieningen.instellingen.urls")),
     path("privacy/", include("voorzieningen.privacy.urls")),
     path("cooperatie/", include("voorzieningen.cooperatie.urls")),
+    path("portfolio/", include("voorzieningen.portfolio.urls")),
+    path("api/portfolio/v1/", include("voorzieningen.portfolio.api.urls")),
     path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/catalogus/v1/", include("voorzieningen.catalogus.api.urls")),
     path("api/sis/v1/", include("voorzieningen.sis.api.urls")),
