@@ -94,7 +94,7 @@ WSGI_APPLICATION = "voorzieningen.conf.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [SRC_DIR / "templates"],  # project-wide overrides of third-party templates (the admin)
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
