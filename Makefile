@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/voorzieningen
 export UV_PYTHON_DOWNLOADS ?= never
 
-.PHONY: run run-worker install migrate demo test test-smoke bench lint format messages css openapi clean
+.PHONY: run run-prod run-worker install migrate demo test test-smoke bench lint format messages css openapi clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -30,6 +30,10 @@ demo: migrate
 ## Serve http://127.0.0.1:8000 with the embedded default (SQLite, in-process tasks, console e-mail).
 run: demo
 	$(MANAGE) runserver 127.0.0.1:8000
+
+## The production profile on this machine (PostgreSQL, RabbitMQ, Redis must run): gunicorn + Celery worker + beat.
+run-prod: install
+	scripts/run-prod.sh
 
 ## A real Celery worker + beat (only when CELERY_BROKER_URL is set).
 run-worker: install

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 AUTH_USER_MODEL = "identiteit.User"
 
 MIDDLEWARE = [
+    "voorzieningen.core.metrics.MetricsMiddleware",
     "voorzieningen.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -166,7 +167,14 @@ EMAIL_PORT = config("EMAIL_PORT", 25, help_text="SMTP port.")
 DEFAULT_FROM_EMAIL = config("DEFAULT_FROM_EMAIL", "noreply@mbovoorzieningen.example", help_text="Sender.")
 
 # --- Security -------------------------------------------------------------------------------------
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = IS_PRODUCTION
+DEMO = config(
+    "DEMO",
+    False,
+    help_text="With PROFILE=production: a demonstration or load test on one machine (make run-prod): allows the "
+    "DigiD mock and plain HTTP on 127.0.0.1. Never on a real deployment.",
+)
+HTTPS = IS_PRODUCTION and not DEMO  # behind a TLS-terminating load balancer in production
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -175,6 +183,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if HTTPS:
     SECURE_SSL_REDIRECT = config("SECURE_SSL_REDIRECT", True, help_text="Redirect plain HTTP to HTTPS.")
     SECURE_HSTS_SECONDS = config("SECURE_HSTS_SECONDS", 31536000, help_text="HSTS max-age in production.")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = config("SECURE_HSTS_INCLUDE_SUBDOMAINS", True, help_text="HSTS for subdomains.")
@@ -182,6 +191,10 @@ if IS_PRODUCTION:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_HSTS_EXCLUDE = ["health"]
+
+METRICS_TOKEN = config(
+    "METRICS_TOKEN", "", help_text="Bearer token a Prometheus scraper must send for /metrics; empty = open."
+)
 
 # Content Security Policy (django-csp): only this origin's scripts and styles, no inline code anywhere, no
 # framing. Forms may post to this origin and the DigiD IdP (SAML POST binding).
@@ -202,7 +215,7 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'", *_CSP_FORM_ACTION],
-        **({"upgrade-insecure-requests": True} if IS_PRODUCTION else {}),
+        **({"upgrade-insecure-requests": True} if HTTPS else {}),
     }
 }
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
@@ -259,8 +272,8 @@ DIGID_MOCK = config(
     not IS_PRODUCTION,
     help_text="Use django-digid-eherkenning's mock IdP (the DigiD stub with the test BSNs) instead of SAML.",
 )
-if DIGID_MOCK and IS_PRODUCTION:
-    raise ImproperlyConfigured("DIGID_MOCK cannot be on when PROFILE=production.")
+if DIGID_MOCK and IS_PRODUCTION and not DEMO:
+    raise ImproperlyConfigured("DIGID_MOCK cannot be on when PROFILE=production (only with DEMO=true).")
 if DIGID_MOCK:  # the mock IdP's pages (from django-digid-eherkenning) style inline; never served in production
     CONTENT_SECURITY_POLICY["EXCLUDE_URL_PREFIXES"] = ["/digid/idp/"]
 AUTHENTICATION_BACKENDS = [

@@ -13,6 +13,8 @@ monkeypatch_admin()  # staff need password + TOTP for the admin, like the instit
 
 urlpatterns = [
     path("health", core_views.health, name="health"),
+    path("metrics", core_views.metrics, name="metrics"),
+    path("status/", core_views.status, name="status"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", include((admin_2fa_urls, "maykin_2fa"))),
     path("admin/", admin.site.urls),

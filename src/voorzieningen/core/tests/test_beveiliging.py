@@ -11,7 +11,7 @@ import pytest
 @pytest.mark.django_db
 @pytest.mark.smoke
 def test_pages_carry_a_strict_content_security_policy_and_the_other_headers(client):
-    response = client.get("/opleidingen/")
+    response = client.get("/")
     csp = response["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in csp.split(";") if d.strip())
     assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
@@ -71,3 +71,15 @@ def test_production_refuses_to_start_without_secrets_from_the_environment():
         [sys.executable, "-c", code], env={**clean, "PROFILE": "production"}, capture_output=True, text=True
     )
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_demo_of_the_production_profile_may_use_plain_http_and_the_digid_simulator_but_only_when_said():
+    basis = {"PROFILE": "production", "SECRET_KEY": "x" * 50, "RECEIPT_SIGNING_KEY": "y" * 50, "DIGID_MOCK": "true"}
+    s = _settings_in({**basis, "DEMO": "true"})
+    assert s["SESSION_COOKIE_SECURE"] is False and s["SECURE_SSL_REDIRECT"] is None and s["DEBUG"] is False
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEMO"}}
+    result = subprocess.run(
+        [sys.executable, "-c", "import voorzieningen.conf.settings"], env={**clean, **basis}, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert result.returncode != 0 and "DIGID_MOCK cannot be on" in result.stderr
