@@ -120,8 +120,8 @@ def _raw_ceiling(rows):
             cur = conn.execute(
                 "INSERT INTO bench_aanmelding (ca_keten_id, keten_id, indien_token, aanmelder_id, cohort_id,"
                 " opleiding_id, onderwijsaanbieder_id, instelling_id, crebo, leertraject, status, ingediend_op,"
-                " status_gewijzigd_op, gegevens, kenmerken, via_deeplink, return_url, ontvangstbewijs)"
-                " VALUES (%s,nextval('bench_keten_seq'),%s,%s,%s,%s,%s,%s,%s,%s,%s,now(),now(),%s,'{}',false,'',%s)"
+                " status_gewijzigd_op, gegevens, kenmerken, via_deeplink, return_url, ontvangstbewijs, schooljaar)"
+                " VALUES (%s,nextval('bench_keten_seq'),%s,%s,%s,%s,%s,%s,%s,%s,%s,now(),now(),%s,'{}',false,'',%s,%s)"
                 " RETURNING id",
                 aanmelding,
             )
@@ -141,7 +141,7 @@ def _raw_ceiling(rows):
             )
             conn.execute(
                 "INSERT INTO bench_outbox (kanaal, sleutel, payload, status, pogingen, volgende_poging, laatste_fout,"
-                " aangemaakt_op) VALUES (%s,%s,%s,'wachtend',0,now(),'',now())",
+                " aangemaakt_op, groep) VALUES (%s,%s,%s,'wachtend',0,now(),'',now(),'')",
                 bericht,
             )
 
@@ -228,7 +228,7 @@ def run() -> None:
 
     sample = list(Aanmelding.objects.values_list(
         "aanmelder_id", "cohort_id", "opleiding_id", "onderwijsaanbieder_id", "instelling_id", "crebo",
-        "leertraject", "status", "gegevens", "ontvangstbewijs",
+        "leertraject", "status", "gegevens", "ontvangstbewijs", "schooljaar",
     ))  # fmt: skip
     rows = []
     for (
@@ -242,10 +242,11 @@ def run() -> None:
         status,
         gegevens,
         bewijs,
+        schooljaar,
     ) in sample:
         aanmelding = (
             str(uuid.uuid4()), str(uuid.uuid4()), aanmelder_id, cohort_id, opleiding_id, aanbieder_id,
-            instelling_id, crebo, lt, status, json.dumps(gegevens), bewijs,
+            instelling_id, crebo, lt, status, json.dumps(gegevens), bewijs, schooljaar,
         )  # fmt: skip
         rows.append(
             (
@@ -262,4 +263,7 @@ def run() -> None:
         f" p50 {statistics.median(raw_latencies) * 1000:.1f} ms, p99 {percentile(raw_latencies, 99) * 1000:.1f} ms;"
         f" errors: {len(raw_errors)}"
     )
+    if raw_errors:  # a ceiling made of failed inserts means nothing
+        print(f"[aanmelden] raw ceiling INVALID, first error: {raw_errors[0]}")
+        return
     print(f"[aanmelden] ratio submit / raw ceiling: {rate / raw_rate:.0%} (target in issue 10: ≥ 40%)")
