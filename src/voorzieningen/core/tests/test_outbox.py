@@ -27,7 +27,8 @@ def kanaal(monkeypatch):
 
 def test_delivered_after_commit_once_and_the_payload_is_emptied(kanaal, outbox_direct):
     bericht = outbox.plaats("test", "a-1", {"bsn": "999990019"})
-    outbox.plaats("test", "a-1", {"bsn": "999990019"})  # the same message again: a no-op
+    opnieuw = outbox.plaats("test", "a-1", {"bsn": "anders"})  # the same key again: a no-op, the first stands
+    assert opnieuw.pk == bericht.pk and OutboxBericht.objects.count() == 1
     bericht.refresh_from_db()
     assert kanaal["ontvangen"] == [{"bsn": "999990019"}]
     assert bericht.status == OutboxBericht.Status.AFGELEVERD and bericht.payload == {}
