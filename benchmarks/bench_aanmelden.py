@@ -1,7 +1,8 @@
 """Submitting applications: 20 concurrent clients through the submit service vs. raw PostgreSQL inserts.
 
 Both sides write the same rows per submission in one transaction each: the aanmelding, its first status,
-the audit line and the outbox message (plus the cohort counter). The ratio says how much of the database's
+its place in the SIS queue and the queue's log line, the audit line and the outbox message (plus the cohort
+counter). The ratio says how much of the database's
 ceiling the domain code keeps. E-mail delivery is left to the workers (not part of the submit step).
 """
 
@@ -132,6 +133,16 @@ def _raw_ceiling(rows):
                 (pk, *wijziging),
             )
             conn.execute(
+                "INSERT INTO bench_aanlevering (aanmelding_id, koppelpunt_id, in_wachtrij_sinds, foutmelding)"
+                " VALUES (%s,1,now(),'')",
+                (pk,),
+            )
+            conn.execute(
+                "INSERT INTO bench_sislog (aanmelding_id, koppelpunt_id, soort, tijdstip, detail)"
+                " VALUES (%s,1,'KLAARGEZET',now(),'25LX')",
+                (pk,),
+            )
+            conn.execute(
                 "UPDATE catalogus_cohort SET aantal_aanmeldingen = aantal_aanmeldingen WHERE id = %s", (aanmelding[3],)
             )
             conn.execute(
@@ -152,6 +163,8 @@ def _raw_ceiling(rows):
             ("bench_statuswijziging", "aanmelden_statuswijziging"),
             ("bench_audit", "core_auditlogentry"),
             ("bench_outbox", "core_outboxbericht"),
+            ("bench_aanlevering", "sis_aanlevering"),
+            ("bench_sislog", "sis_sislogregel"),
         ]:
             cur.execute(f"DROP TABLE IF EXISTS {table}")
             cur.execute(f"CREATE TABLE {table} (LIKE {source} INCLUDING ALL)")

@@ -327,7 +327,7 @@ def _dien_in(concept: Concept, aanmelder: Aanmelder, actor: Actor) -> Aanmelding
             )
         raise CohortGesloten(_("Aanmelden voor dit cohort is gesloten."), alternatieven=alternatieven)
 
-    aanmelding = Aanmelding.objects.create(
+    aanmelding = Aanmelding(
         keten_id=volgend_keten_id(),
         indien_token=concept.token,
         aanmelder=aanmelder,
@@ -347,13 +347,14 @@ def _dien_in(concept: Concept, aanmelder: Aanmelder, actor: Actor) -> Aanmelding
         return_url=concept.return_url,
         schooljaar=schooljaar_van(cohort.begindatum),
     )
-    Cohort.objects.filter(pk=cohort.pk).update(aantal_aanmeldingen=F("aantal_aanmeldingen") + 1)
     aanmelding.instelling = opleiding.aanbieder.instelling  # known already: no query for the receipt
+    # everything the receipt signs is known before the row exists: one INSERT, no UPDATE after it
+    aanmelding.ontvangstbewijs = onderteken_ontvangstbewijs(aanmelding)
+    aanmelding.save(force_insert=True)
+    Cohort.objects.filter(pk=cohort.pk).update(aantal_aanmeldingen=F("aantal_aanmeldingen") + 1)
     StatusWijziging.objects.create(
         aanmelding=aanmelding, status=Status.SUBMITTED, tijdstip=now, bron=StatusWijziging.Bron.PORTAAL
     )
-    aanmelding.ontvangstbewijs = onderteken_ontvangstbewijs(aanmelding)
-    aanmelding.save(update_fields=["ontvangstbewijs"])
     concept.delete()
     aanmelding_ingediend.send(sender=Aanmelding, aanmelding=aanmelding)
     audit_change(actor, aanmelding, reason="Aanmelding ingediend", created=True, subject=aanmelder.user.bsn)

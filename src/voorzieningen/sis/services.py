@@ -5,6 +5,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,20 +28,43 @@ class GeenActieveSchool(Exception):
         super().__init__(_("geen actieve school gevonden"))
 
 
+def _cache_sleutel(instelling_id: int) -> str:
+    return f"sis:koppelpunten:{instelling_id}"
+
+
+def vergeet_koppelpunten(instelling_id: int) -> None:
+    """Called on every change of a koppelpunt or its aanbieders (signals), so the cache never routes wrongly."""
+    cache.delete(_cache_sleutel(instelling_id))
+
+
+def _koppelpunten(instelling_id: int) -> list[tuple[Koppelpunt, frozenset[int]]]:
+    """An institution's koppelpunten with their aanbieders, read once and cached: every submit needs them."""
+    sleutel = _cache_sleutel(instelling_id)
+    rijen = cache.get(sleutel)
+    if rijen is None:
+        rijen = [
+            (k, frozenset(a.pk for a in k.aanbieders.all()))
+            for k in Koppelpunt.objects.filter(instelling_id=instelling_id).prefetch_related("aanbieders")
+        ]
+        cache.set(sleutel, rijen, 300)
+    return rijen
+
+
 def koppelpunt_voor(aanbieder, moment) -> Koppelpunt:
     """An extra koppelpunt that holds this aanbieder (the most recent one in force) wins over the default one.
 
     An institution without any koppelpunt gets its default one (code = BRIN) so no application is lost;
     its SIS can fetch as soon as it has a key.
     """
-    extra = (
-        Koppelpunt.objects.filter(standaard=False, actief=True, aanbieders=aanbieder, geldig_vanaf__lte=moment)
-        .order_by("-geldig_vanaf", "-pk")
-        .first()
-    )
+    rijen = _koppelpunten(aanbieder.instelling_id)
+    extra = [
+        k
+        for k, aanbieders in rijen
+        if not k.standaard and k.actief and aanbieder.pk in aanbieders and k.geldig_vanaf <= moment
+    ]
     if extra:
-        return extra
-    standaard = Koppelpunt.objects.filter(instelling_id=aanbieder.instelling_id, standaard=True).first()
+        return max(extra, key=lambda k: (k.geldig_vanaf, k.pk))
+    standaard = next((k for k, _ in rijen if k.standaard), None)
     if standaard is None:
         instelling = aanbieder.instelling
         standaard, _ = Koppelpunt.objects.get_or_create(
@@ -48,6 +72,7 @@ def koppelpunt_voor(aanbieder, moment) -> Koppelpunt:
             standaard=True,
             defaults={"code": instelling.brin, "naam": instelling.naam, "geldig_vanaf": moment},
         )
+        vergeet_koppelpunten(instelling.pk)
     return standaard
 
 

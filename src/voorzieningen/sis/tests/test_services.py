@@ -33,6 +33,19 @@ class TestRouting:
         extra.save()
         assert services.koppelpunt_voor(tweede, vanaf) == standaard
 
+    def test_the_cached_routing_follows_every_change_at_once(self):
+        aanbieder = AanbiederFactory()
+        standaard = _koppelpunt(aanbieder.instelling, "25LX", standaard=True)
+        assert services.koppelpunt_voor(aanbieder, timezone.now()) == standaard  # now cached
+        extra = _koppelpunt(aanbieder.instelling, "25LX-X")
+        aanbieder.koppelpunten.add(extra)  # changed from the aanbieder's side
+        assert services.koppelpunt_voor(aanbieder, timezone.now()) == extra
+        extra.aanbieders.remove(aanbieder)
+        assert services.koppelpunt_voor(aanbieder, timezone.now()) == standaard
+        extra.aanbieders.add(aanbieder)
+        extra.delete()
+        assert services.koppelpunt_voor(aanbieder, timezone.now()) == standaard
+
     def test_an_institution_without_koppelpunt_gets_its_default_one_named_after_the_brin(self):
         aanbieder = AanbiederFactory()
         koppelpunt = services.koppelpunt_voor(aanbieder, timezone.now())
