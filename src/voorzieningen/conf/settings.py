@@ -365,6 +365,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "voorzieningen.koppelpunt.tasks.gemeenten_bulk",
         "schedule": crontab(hour=6, minute=0),
     },
+    "cooperatie-herinner-bevestigingen": {  # contact persons who have not confirmed this year's details
+        "task": "voorzieningen.cooperatie.tasks.herinner_bevestigingen",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "cooperatie-contractherinneringen": {  # renewal decisions coming up, yearly compliance checks missing
+        "task": "voorzieningen.cooperatie.tasks.contractherinneringen",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 # --- APIs -----------------------------------------------------------------------------------------

@@ -1,6 +1,83 @@
 """The cooperative's administration, one module per part: members, general assembly, invoicing, contracts and
 service management. Split because each part is a different conversation with different staff."""
 
-from .leden import Cooperatie, Lid
+from .av import Aanwezigheid, Agendapunt, Bestuurslid, Stem, Vergadering, Vergaderlink, Voorstel
+from .contracten import Contract, Contracttoetsing, Contractverlenging, Leverancier
+from .dienstverlening import (
+    Afname,
+    Begrotingspost,
+    Dienst,
+    Dienstregel,
+    Jaarplan,
+    Probleem,
+    Verstoring,
+    Verstoringsupdate,
+    Wijzigingsverzoek,
+    Wijzigingsverzoekstap,
+)
+from .facturen import (
+    Deelnemertelling,
+    Facturatiegegevens,
+    Factuur,
+    Factuurgegevens,
+    Factuurregel,
+    Factuurteller,
+    Onveranderlijk,
+    Tarief,
+    Tariefcomponent,
+)
+from .leden import (
+    Bevestiging,
+    Bevestigingsronde,
+    Contactpersoon,
+    Cooperatie,
+    Drempelbasis,
+    Kamer,
+    Lid,
+    LidSoort,
+    Orgaan,
+    Raadszetel,
+)
 
-__all__ = ["Cooperatie", "Lid"]
+__all__ = [
+    "Aanwezigheid",
+    "Afname",
+    "Agendapunt",
+    "Begrotingspost",
+    "Bestuurslid",
+    "Bevestiging",
+    "Bevestigingsronde",
+    "Contactpersoon",
+    "Contract",
+    "Contracttoetsing",
+    "Contractverlenging",
+    "Cooperatie",
+    "Deelnemertelling",
+    "Dienst",
+    "Dienstregel",
+    "Drempelbasis",
+    "Facturatiegegevens",
+    "Factuur",
+    "Factuurgegevens",
+    "Factuurregel",
+    "Factuurteller",
+    "Jaarplan",
+    "Kamer",
+    "Leverancier",
+    "Lid",
+    "LidSoort",
+    "Onveranderlijk",
+    "Orgaan",
+    "Probleem",
+    "Raadszetel",
+    "Stem",
+    "Tarief",
+    "Tariefcomponent",
+    "Vergadering",
+    "Vergaderlink",
+    "Verstoring",
+    "Verstoringsupdate",
+    "Voorstel",
+    "Wijzigingsverzoek",
+    "Wijzigingsverzoekstap",
+]

@@ -35,6 +35,13 @@ class Command(BaseCommand):
             instelling.whitelist.add(*picks)
         self._demo_instellingsconfiguratie()
         self._demo_vva()
+        self._demo_cooperatie()
+
+    def _demo_cooperatie(self):
+        """The two cooperative profiles, demo members and a working advance-vote link."""
+        from voorzieningen.cooperatie.profielen import laad_demo
+
+        laad_demo(self.stdout.write)
 
     def _demo_instellingsconfiguratie(self):
         """The first institution gets return links, an allowed domain and a registratiecode for the demo."""
