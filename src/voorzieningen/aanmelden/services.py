@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -316,16 +316,10 @@ def _dien_in(concept: Concept, aanmelder: Aanmelder, actor: Actor) -> Aanmelding
     opleiding = cohort.opleiding
     if not catalogus.is_portal_opleiding(opleiding):
         raise CohortGesloten(_("Deze opleiding wordt niet (meer) via Centraal Aanmelden aangeboden."))
-    if cohort.capaciteit is not None:
-        cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)  # serialise the last places
     if not catalogus.cohort_is_open(cohort, today):
-        alternatieven = andere_cohorten(cohort, today)
         if cohort.is_vol:
-            raise CohortVol(
-                _("Dit cohort is vol: er zijn geen plaatsen meer. Kies een ander startmoment of een andere opleiding."),
-                alternatieven=alternatieven,
-            )
-        raise CohortGesloten(_("Aanmelden voor dit cohort is gesloten."), alternatieven=alternatieven)
+            raise _vol(cohort, today)
+        raise CohortGesloten(_("Aanmelden voor dit cohort is gesloten."), alternatieven=andere_cohorten(cohort, today))
 
     aanmelding = Aanmelding(
         keten_id=volgend_keten_id(),
@@ -351,7 +345,6 @@ def _dien_in(concept: Concept, aanmelder: Aanmelder, actor: Actor) -> Aanmelding
     # everything the receipt signs is known before the row exists: one INSERT, no UPDATE after it
     aanmelding.ontvangstbewijs = onderteken_ontvangstbewijs(aanmelding)
     aanmelding.save(force_insert=True)
-    Cohort.objects.filter(pk=cohort.pk).update(aantal_aanmeldingen=F("aantal_aanmeldingen") + 1)
     StatusWijziging.objects.create(
         aanmelding=aanmelding, status=Status.SUBMITTED, tijdstip=now, bron=StatusWijziging.Bron.PORTAAL
     )
@@ -359,7 +352,25 @@ def _dien_in(concept: Concept, aanmelder: Aanmelder, actor: Actor) -> Aanmelding
     aanmelding_ingediend.send(sender=Aanmelding, aanmelding=aanmelding)
     audit_change(actor, aanmelding, reason="Aanmelding ingediend", created=True, subject=aanmelder.user.bsn)
     _mail_ontvangstbewijs(aanmelding)
+    # The place is taken last, in one conditional UPDATE: the row lock lives only until the commit right after,
+    # so submits for the same cohort do not queue behind each other's work; a full cohort rolls everything back.
+    genomen = (
+        Cohort.objects.filter(pk=cohort.pk)
+        .filter(Q(capaciteit__isnull=True) | Q(aantal_aanmeldingen__lt=F("capaciteit")))
+        .update(aantal_aanmeldingen=F("aantal_aanmeldingen") + 1)
+    )
+    if not genomen:
+        raise _vol(cohort, today)
     return aanmelding
+
+
+def _vol(cohort: Cohort, today) -> "CohortVol":
+    from django.utils.translation import gettext as _
+
+    return CohortVol(
+        _("Dit cohort is vol: er zijn geen plaatsen meer. Kies een ander startmoment of een andere opleiding."),
+        alternatieven=andere_cohorten(cohort, today),
+    )
 
 
 def bewijs_van(aanmelding: Aanmelding):
