@@ -52,9 +52,16 @@ def main() -> None:
     args = parser.parse_args()
     engine = setup_database()
     print(f"database: {engine}; machine: {os.cpu_count()} cores")
-    from benchmarks import bench_aanmelden, bench_analyse, bench_catalogus, bench_koppelpunt, bench_sis
+    from benchmarks import (
+        bench_aanmelden,
+        bench_analyse,
+        bench_catalogus,
+        bench_koppelpunt,
+        bench_portfolio,
+        bench_sis,
+    )
 
-    for module in [bench_catalogus, bench_aanmelden, bench_sis, bench_analyse, bench_koppelpunt]:
+    for module in [bench_catalogus, bench_aanmelden, bench_sis, bench_analyse, bench_koppelpunt, bench_portfolio]:
         name = module.__name__.rsplit("_", 1)[-1]
         if args.only and args.only != name:
             continue

@@ -373,6 +373,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "voorzieningen.cooperatie.tasks.contractherinneringen",
         "schedule": crontab(hour=7, minute=30),
     },
+    "portfolio-termijnen": {  # overdue binding rulings, response periods of start/stop cases that have passed
+        "task": "voorzieningen.portfolio.tasks.bewaak_termijnen",
+        "schedule": crontab(hour=7, minute=45),
+    },
 }
 
 # --- APIs -----------------------------------------------------------------------------------------

@@ -89,9 +89,8 @@ def laad_demo(schrijf=print) -> None:
     from voorzieningen.core.services import Actor
 
     from . import av, leden
-    from .models import Agendapunt, Lid, Vergadering, Voorstel
-
     from .dienstverlening import richt_aanbod_in
+    from .models import Agendapunt, Lid, Vergadering, Voorstel
 
     actor = Actor.system("load_demo")
     profiel = richt_profielen_in()

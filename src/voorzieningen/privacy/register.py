@@ -193,6 +193,29 @@ VERWERKINGEN: tuple[Verwerking, ...] = (
             "koppelpunt.GemeenteSignaal.reden",
         ),
     ),
+    Verwerking(
+        sleutel="portfolio",
+        naam="Portfolioregie: start/stop-overleg, escalatieladder en arbitrage",
+        doel="Instellingen overleggen over het opleidingenaanbod; bij een geschil wordt vastgelegd wie in de "
+        "arbitragecommissie zat, en wie namens een instelling een bijdrage of document plaatste.",
+        grondslag="Gerechtvaardigd belang (AVG art. 6 lid 1f) en de afspraken in de vereniging (MBO Raad) over "
+        "regie op het opleidingenportfolio",
+        categorieen=(
+            "naam en instelling van leden van de commissie governance en van de onafhankelijk voorzitter",
+            "gebruikersaccount van wie een aankondiging, bijdrage of document plaatste",
+        ),
+        betrokkenen="Bestuurders in de commissie governance, onafhankelijk voorzitters, beheerders van instellingen",
+        ontvangers=("De partijen in de casus", "Medewerkers van de portfolioregie"),
+        bewaartermijn="Zolang de casus bewaard wordt (verantwoording en de lerende aanpak); commissieleden zolang zij "
+        "lid zijn en daarna zolang een casus waarin zij oordeelden bewaard wordt",
+        velden=(
+            "portfolio.Commissielid.naam",
+            "portfolio.Casus.aangemaakt_door",
+            "portfolio.Bijdrage.auteur",
+            "portfolio.Stapdocument.toegevoegd_door",
+            "portfolio.BindendeAfspraak.vastgesteld_door",
+        ),
+    ),
 )
 
 # Field names that hold data about a person wherever they appear (the test checks every model for them).

@@ -36,6 +36,14 @@ class Command(BaseCommand):
         self._demo_instellingsconfiguratie()
         self._demo_vva()
         self._demo_cooperatie()
+        self._demo_portfolio()
+
+    def _demo_portfolio(self):
+        """Generated population and enrolment figures, a commissie governance and consultation cases."""
+        from voorzieningen.portfolio.demo import laad_demo_portfolio
+
+        aantallen = laad_demo_portfolio()
+        self.stdout.write("Demo portfolioregie: " + ", ".join(f"{k} {v}" for k, v in aantallen.items()))
 
     def _demo_cooperatie(self):
         """The two cooperative profiles, demo members and a working advance-vote link."""
