@@ -356,7 +356,9 @@ def test_staff_viewing_an_application_in_the_admin_is_audited_and_read_only(admi
     assert lijst.status_code == 200 and "Jansen" not in lijst.text
     detail = admin_client.get(reverse("admin:aanmelden_aanmelding_change", args=[aanmelding.pk]))
     assert detail.status_code == 200
-    entry = AuditLogEntry.objects.filter(action="read", object_id=str(aanmelding.pk)).get()
+    entry = AuditLogEntry.objects.filter(
+        action="read", object_type="aanmelden.Aanmelding", object_id=str(aanmelding.pk)
+    ).get()
     assert entry.actor_type == "person" and entry.subject_ref
     lijstregel = AuditLogEntry.objects.filter(action="read", object_type="aanmelden.Aanmelding", object_id="").get()
     assert lijstregel.extra["ids"] == [str(aanmelding.pk)]
