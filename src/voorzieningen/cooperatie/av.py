@@ -250,45 +250,61 @@ def _vergrendel_voorstel(voorstel: Voorstel) -> Voorstel:
     return voorstel
 
 
-def open_vergadering(vergadering: Vergadering, *, actor: Actor) -> Vergadering:
-    """The chair opens the meeting: advance voting closes, attendance and votes in the meeting can be recorded."""
+def _overgang(vergadering: Vergadering, *, van: str, naar: str, fout: str, reden: str, actor: Actor, controle=None):
+    """One status step of a meeting, under its row lock, audited; ``controle`` may refuse it."""
     with transaction.atomic():
         vergadering = _vergrendel(vergadering)
-        if vergadering.status != Vergadering.Status.GEPLAND:
-            raise StemmingFout(_("Alleen een geplande vergadering kan worden geopend."))
-        vergadering.status = Vergadering.Status.GEOPEND
+        if vergadering.status != van:
+            raise StemmingFout(fout)
+        if controle:
+            controle(vergadering)
+        vergadering.status = naar
         vergadering.save(update_fields=["status"])
-        audit_change(actor, vergadering, reason="Vergadering geopend")
+        audit_change(actor, vergadering, reason=reden)
     return vergadering
+
+
+def open_vergadering(vergadering: Vergadering, *, actor: Actor) -> Vergadering:
+    """The chair opens the meeting: advance voting closes, attendance and votes in the meeting can be recorded."""
+    return _overgang(
+        vergadering,
+        van=Vergadering.Status.GEPLAND,
+        naar=Vergadering.Status.GEOPEND,
+        fout=_("Alleen een geplande vergadering kan worden geopend."),
+        reden="Vergadering geopend",
+        actor=actor,
+    )
+
+
+def _geen_open_voorstellen(vergadering: Vergadering) -> None:
+    open_voorstellen = list(vergadering.voorstellen.filter(status=Voorstel.Status.OPEN).values_list("titel", flat=True))
+    if open_voorstellen:
+        raise StemmingFout(
+            _("Sluit eerst de stemming over: %(voorstellen)s.") % {"voorstellen": ", ".join(open_voorstellen)}
+        )
 
 
 def sluit_vergadering(vergadering: Vergadering, *, actor: Actor) -> Vergadering:
-    with transaction.atomic():
-        vergadering = _vergrendel(vergadering)
-        if vergadering.status != Vergadering.Status.GEOPEND:
-            raise StemmingFout(_("Alleen een geopende vergadering kan worden gesloten."))
-        open_voorstellen = list(
-            vergadering.voorstellen.filter(status=Voorstel.Status.OPEN).values_list("titel", flat=True)
-        )
-        if open_voorstellen:
-            raise StemmingFout(
-                _("Sluit eerst de stemming over: %(voorstellen)s.") % {"voorstellen": ", ".join(open_voorstellen)}
-            )
-        vergadering.status = Vergadering.Status.GESLOTEN
-        vergadering.save(update_fields=["status"])
-        audit_change(actor, vergadering, reason="Vergadering gesloten")
-    return vergadering
+    return _overgang(
+        vergadering,
+        van=Vergadering.Status.GEOPEND,
+        naar=Vergadering.Status.GESLOTEN,
+        fout=_("Alleen een geopende vergadering kan worden gesloten."),
+        reden="Vergadering gesloten",
+        actor=actor,
+        controle=_geen_open_voorstellen,
+    )
 
 
 def annuleer_vergadering(vergadering: Vergadering, *, actor: Actor) -> Vergadering:
-    with transaction.atomic():
-        vergadering = _vergrendel(vergadering)
-        if vergadering.status != Vergadering.Status.GEPLAND:
-            raise StemmingFout(_("Alleen een geplande vergadering kan worden geannuleerd."))
-        vergadering.status = Vergadering.Status.GEANNULEERD
-        vergadering.save(update_fields=["status"])
-        audit_change(actor, vergadering, reason="Vergadering geannuleerd")
-    return vergadering
+    return _overgang(
+        vergadering,
+        van=Vergadering.Status.GEPLAND,
+        naar=Vergadering.Status.GEANNULEERD,
+        fout=_("Alleen een geplande vergadering kan worden geannuleerd."),
+        reden="Vergadering geannuleerd",
+        actor=actor,
+    )
 
 
 def publiceer_notulen(vergadering: Vergadering, *, actor: Actor) -> Vergadering:
