@@ -10,9 +10,13 @@ import pytest
 def _locmem_cache(settings):
     from django.core.cache import cache
 
+    from voorzieningen.catalogus.services import vergeet_cohorten
+
     cache.clear()
+    vergeet_cohorten()  # ids repeat across tests on SQLite
     yield
     cache.clear()
+    vergeet_cohorten()
 
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -288,16 +288,12 @@ def dien_in(concept_token, aanmelder: Aanmelder, actor: Actor) -> Aanmelding:
         with transaction.atomic():
             # Lock only the draft row ("of self"): locking the joined cohort and programme rows too would
             # serialise every submit for the same programme.
-            concept = (
-                Concept.objects.select_for_update(of=("self",))
-                .select_related("cohort__opleiding__aanbieder__instelling", "cohort__opleiding__kwalificatie")
-                .filter(token=concept_token, aanmelder=aanmelder)
-                .first()
-            )
+            concept = Concept.objects.select_for_update().filter(token=concept_token, aanmelder=aanmelder).first()
             if concept is None:
                 # Submitted before (double click, back button, retry) or by a concurrent request just now.
                 return Aanmelding.objects.get(indien_token=concept_token, aanmelder=aanmelder)
             concept.aanmelder = aanmelder
+            concept.cohort = catalogus.cohort_voor_indienen(concept.cohort_id)
             aanmelding = _dien_in(concept, aanmelder, actor)
     except IntegrityError:
         return Aanmelding.objects.get(indien_token=concept_token, aanmelder=aanmelder)
@@ -316,10 +312,10 @@ def _dien_in(concept: Concept, aanmelder: Aanmelder, actor: Actor) -> Aanmelding
     opleiding = cohort.opleiding
     if not catalogus.is_portal_opleiding(opleiding):
         raise CohortGesloten(_("Deze opleiding wordt niet (meer) via Centraal Aanmelden aangeboden."))
-    if not catalogus.cohort_is_open(cohort, today):
-        if cohort.is_vol:
-            raise _vol(cohort, today)
-        raise CohortGesloten(_("Aanmelden voor dit cohort is gesloten."), alternatieven=andere_cohorten(cohort, today))
+    if not catalogus.cohort_is_open(cohort, today) and not catalogus.cohort_is_open(
+        Cohort.objects.get(pk=cohort.pk), today
+    ):
+        raise _geweigerd(cohort, today)  # checked against the live row: the first read may be half a minute old
 
     aanmelding = Aanmelding(
         keten_id=volgend_keten_id(),
@@ -354,23 +350,30 @@ def _dien_in(concept: Concept, aanmelder: Aanmelder, actor: Actor) -> Aanmelding
     _mail_ontvangstbewijs(aanmelding)
     # The place is taken last, in one conditional UPDATE: the row lock lives only until the commit right after,
     # so submits for the same cohort do not queue behind each other's work; a full cohort rolls everything back.
+    # The live row decides (open, in its period, a place left), whatever an earlier read said.
     genomen = (
         Cohort.objects.filter(pk=cohort.pk)
-        .filter(Q(capaciteit__isnull=True) | Q(aantal_aanmeldingen__lt=F("capaciteit")))
+        .filter(catalogus.open_cohorts_q(today))
         .update(aantal_aanmeldingen=F("aantal_aanmeldingen") + 1)
     )
     if not genomen:
-        raise _vol(cohort, today)
+        raise _geweigerd(cohort, today)
     return aanmelding
 
 
-def _vol(cohort: Cohort, today) -> "CohortVol":
+def _geweigerd(cohort: Cohort, today) -> "CohortVol | CohortGesloten":
+    """Why this cohort takes no application, read from the live row (the caller may have held a stale copy)."""
     from django.utils.translation import gettext as _
 
-    return CohortVol(
-        _("Dit cohort is vol: er zijn geen plaatsen meer. Kies een ander startmoment of een andere opleiding."),
-        alternatieven=andere_cohorten(cohort, today),
-    )
+    cohort = Cohort.objects.get(pk=cohort.pk)
+    alternatieven = andere_cohorten(cohort, today)
+    gesloten_om_andere_reden = not catalogus.cohort_is_open(cohort, today) and not cohort.is_vol
+    if not gesloten_om_andere_reden:  # full (or the last place went to a submit that committed just before)
+        return CohortVol(
+            _("Dit cohort is vol: er zijn geen plaatsen meer. Kies een ander startmoment of een andere opleiding."),
+            alternatieven=alternatieven,
+        )
+    return CohortGesloten(_("Aanmelden voor dit cohort is gesloten."), alternatieven=alternatieven)
 
 
 def bewijs_van(aanmelding: Aanmelding):

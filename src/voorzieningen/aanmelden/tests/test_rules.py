@@ -226,6 +226,27 @@ def test_deleting_the_environment_removes_personal_data_and_keeps_the_aggregates
     assert "_auth_user_id" not in student_client.session
 
 
+@pytest.mark.django_db
+def test_the_submit_step_trusts_the_live_cohort_not_its_half_minute_copy(client, student, cohort):
+    """The catalogue rows are kept per process for 30 s; a cohort closed or freed meanwhile still counts at once."""
+    from voorzieningen.catalogus.services import cohort_voor_indienen, vergeet_cohorten
+
+    client.force_login(student)
+    concept = doorloop(client, cohort)
+    cohort_voor_indienen(cohort.pk)  # the copy: open
+    Cohort.objects.filter(pk=cohort.pk).update(status=Cohort.Status.GESLOTEN)
+    with pytest.raises(services.CohortGesloten):
+        services.dien_in(concept.token, student.aanmelder, Actor.system("test"))
+    assert not Aanmelding.objects.exists() and Cohort.objects.get(pk=cohort.pk).aantal_aanmeldingen == 0
+
+    Cohort.objects.filter(pk=cohort.pk).update(status=Cohort.Status.OPEN, capaciteit=1, aantal_aanmeldingen=1)
+    vergeet_cohorten()
+    cohort_voor_indienen(cohort.pk)  # the copy: full
+    Cohort.objects.filter(pk=cohort.pk).update(aantal_aanmeldingen=0)  # a place came free (a withdrawal)
+    aanmelding = services.dien_in(concept.token, student.aanmelder, Actor.system("test"))
+    assert aanmelding.pk and Cohort.objects.get(pk=cohort.pk).aantal_aanmeldingen == 1
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submits_of_the_same_draft_and_for_the_last_place(client, student):

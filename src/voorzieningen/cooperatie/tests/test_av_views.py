@@ -149,7 +149,8 @@ def test_staff_open_record_attendance_vote_and_close(admin_client, opzet):
     url = f"/admin/cooperatie/vergadering/{vergadering.pk}/afhandelen/"
     pagina = admin_client.get(url)
     assert pagina.status_code == 200 and "Vergadering openen" in pagina.text
-    rapport = f"/admin/cooperatie/contract/av-rapport/?cooperatie={vergadering.cooperatie_id}&amp;jaar={vergadering.jaar}"
+    rapport = "/admin/cooperatie/contract/av-rapport/"
+    rapport += f"?cooperatie={vergadering.cooperatie_id}&amp;jaar={vergadering.jaar}"
     assert rapport in pagina.text  # the contracts and their yearly check, for this assembly
     admin_client.post(url, {"actie": "open"})
     vergadering.refresh_from_db()
