@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/voorzieningen
 export UV_PYTHON_DOWNLOADS ?= never
 
-.PHONY: run run-prod run-worker install migrate demo test test-smoke bench lint format messages css openapi clean
+.PHONY: run run-prod run-worker install migrate demo test test-smoke fuzz bench loadtest lint format messages css openapi clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -52,8 +52,24 @@ test: install node_modules/.installed
 test-smoke: install
 	$(BIN)/pytest -m smoke $(PYTEST_ARGS)
 
+## Bad input at scale (issue 10): schemathesis over every operation of src/openapi.yaml (positive, negative and
+## stateful; fails under FUZZ_MIN_CASES, prints the total) and the parser properties with FUZZ_PARSER_EXAMPLES each.
+fuzz: install
+	FUZZ=1 FUZZ_MIN_CASES="$${FUZZ_MIN_CASES:-10000}" $(BIN)/pytest -m fuzz -p no:randomly $(PYTEST_ARGS) \
+	  $$(find src -name 'test_fuzz*.py' | sort)
+
 bench: install
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+## The 1 April peak (docs/loadtest.md) against a running `make run-prod` with the same DATABASE_URL: seeds students
+## with drafts, then locust headless for LOADTEST_DURATION (10m) with LOADTEST_USERS; summary in var/loadtest/.
+loadtest: install
+	export DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/voorzieningen_prod}" && \
+	$(MANAGE) seed-loadtest --studenten "$${LOADTEST_STUDENTEN:-5000}" && \
+	LOADTEST_DB="$${DATABASE_URL##*/}" LOADTEST_BIND="$${LOADTEST_BIND:-127.0.0.1:8000}" $(BIN)/locust \
+	  -f loadtest/locustfile.py --headless --only-summary --host "$${LOADTEST_HOST:-http://127.0.0.1:8000}" \
+	  -u "$${LOADTEST_USERS:-300}" -r "$${LOADTEST_SPAWN_RATE:-20}" -t "$${LOADTEST_DURATION:-10m}" \
+	  --csv var/loadtest/locust --stop-timeout 10
 
 lint: install
 	$(BIN)/ruff check src benchmarks

@@ -116,3 +116,15 @@ def axe(browser_page):
 
     check.checked = checked
     return check
+
+
+# --- Hypothesis profiles for the parser tests (test_fuzz_*.py): modest in the suite, many more with `make fuzz`. ---
+from hypothesis import HealthCheck  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+hypothesis_settings.register_profile(
+    "parsers",
+    max_examples=int(os.environ.get("FUZZ_PARSER_EXAMPLES", "1000" if os.environ.get("FUZZ") == "1" else "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from voorzieningen.core.admin_mixins import AuditedReadOnlyAdmin
 
-from .models import Aanmelding, Interessemelding, StatusWijziging
+from .models import Aanmelding, IngediendInWachtrij, Interessemelding, StatusWijziging
 
 
 class StatusWijzigingInline(admin.TabularInline):
@@ -34,3 +34,19 @@ class InteressemeldingAdmin(AuditedReadOnlyAdmin, admin.ModelAdmin):
     audit_reason = "Beheerder bekijkt interessemelding"
     list_display = ["pk", "instelling", "aangemaakt_op"]
     list_select_related = ["instelling"]
+
+
+@admin.register(IngediendInWachtrij)
+class IngediendInWachtrijAdmin(admin.ModelAdmin):
+    """Operators watch the queue of submits accepted under overload; the worker, not a person, processes it."""
+
+    list_display = ["token", "ingediend_op", "uitkomst", "verwerkt_op", "pogingen", "laatste_fout"]
+    list_filter = ["uitkomst"]
+    search_fields = ["=token"]
+    readonly_fields = [f.name for f in IngediendInWachtrij._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 NEDERLAND = "6030"
 POSTCODE_RE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
-LAND_RE = re.compile(r"^\d{4}$")
+LAND_RE = re.compile(r"^[0-9]{4}$")  # not \d: that takes Arabic-Indic and other Unicode digits
 
 VELDEN = (
     "land",

@@ -235,3 +235,40 @@ class Interessemelding(models.Model):
 
     def __str__(self):
         return f"interessemelding {self.pk}"
+
+
+class IngediendInWachtrij(models.Model):
+    """A submit accepted while the platform was overloaded: the moment counts (1 April), the work follows.
+
+    The student's request does one cheap INSERT and gets an answer at once; a worker then submits the draft
+    through the normal service with this moment as ``ingediend_op``. The draft token is unique, so a double
+    submit finds the first record and its moment.
+    """
+
+    class Uitkomst(models.TextChoices):
+        WACHT = "wacht", _("wordt verwerkt")
+        INGEDIEND = "ingediend", _("ingediend")
+        GEWEIGERD = "geweigerd", _("geweigerd")
+        VERVALLEN = "vervallen", _("vervallen (geen concept meer)")
+
+    token = models.UUIDField(_("token van het concept"), unique=True)
+    aanmelder = models.ForeignKey(Aanmelder, models.CASCADE, related_name="in_wachtrij")
+    ingediend_op = models.DateTimeField(_("ingediend op"))
+    uitkomst = models.CharField(_("uitkomst"), max_length=10, choices=Uitkomst.choices, default=Uitkomst.WACHT)
+    verwerkt_op = models.DateTimeField(_("verwerkt op"), null=True, blank=True)
+    aanmelding = models.ForeignKey(Aanmelding, models.SET_NULL, null=True, blank=True, related_name="+")
+    melding = models.CharField(_("reden van weigering"), max_length=500, blank=True)
+    pogingen = models.PositiveSmallIntegerField(_("mislukte pogingen"), default=0)
+    niet_voor = models.DateTimeField(_("volgende poging niet voor"), null=True, blank=True)
+    laatste_fout = models.CharField(_("laatste technische fout"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("ingediend in wachtrij")
+        verbose_name_plural = _("ingediend in wachtrij")
+        indexes = [
+            models.Index(fields=["ingediend_op"], condition=models.Q(verwerkt_op__isnull=True), name="wachtrij_open"),
+            models.Index(fields=["verwerkt_op"], name="wachtrij_verwerkt"),
+        ]
+
+    def __str__(self):
+        return f"wachtrij {self.token}"

@@ -292,9 +292,11 @@ def lokale_tijd(bewijs: Bewijs) -> str:
     moment = bewijs.tijdstip()
     if moment is None:
         return bewijs.ingediend_op
-    return _("%(moment)s (Nederlandse tijd)") % {
-        "moment": dateformat.format(moment.astimezone(AMSTERDAM), "j F Y, H:i:s")
-    }
+    try:
+        lokaal = moment.astimezone(AMSTERDAM)
+    except OverflowError:  # year 1 or 9999 with an offset: no Dutch wall-clock time exists, show it as written
+        return bewijs.ingediend_op
+    return _("%(moment)s (Nederlandse tijd)") % {"moment": dateformat.format(lokaal, "j F Y, H:i:s")}
 
 
 def velden(bewijs: Bewijs) -> list[tuple[str, str]]:

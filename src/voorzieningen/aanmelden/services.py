@@ -282,8 +282,14 @@ def snapshot(aanmelder: Aanmelder) -> dict:
     }
 
 
-def dien_in(concept_token, aanmelder: Aanmelder, actor: Actor) -> Aanmelding:
-    """Submit a draft: atomic, and idempotent on the draft's token (double click, back button, retry)."""
+def dien_in(
+    concept_token, aanmelder: Aanmelder, actor: Actor, *, ingediend_op: datetime.datetime | None = None
+) -> Aanmelding:
+    """Submit a draft: atomic, and idempotent on the draft's token (double click, back button, retry).
+
+    ``ingediend_op``: the moment the student submitted, when a worker carries out a submit that was queued
+    under overload (see :mod:`.wachtrij`); that moment is the legal one, also for the application period.
+    """
     try:
         with transaction.atomic():
             # Lock only the draft row ("of self"): locking the joined cohort and programme rows too would
@@ -294,20 +300,22 @@ def dien_in(concept_token, aanmelder: Aanmelder, actor: Actor) -> Aanmelding:
                 return Aanmelding.objects.get(indien_token=concept_token, aanmelder=aanmelder)
             concept.aanmelder = aanmelder
             concept.cohort = catalogus.cohort_voor_indienen(concept.cohort_id)
-            aanmelding = _dien_in(concept, aanmelder, actor)
+            aanmelding = _dien_in(concept, aanmelder, actor, ingediend_op)
     except IntegrityError:
         return Aanmelding.objects.get(indien_token=concept_token, aanmelder=aanmelder)
     return aanmelding
 
 
-def _dien_in(concept: Concept, aanmelder: Aanmelder, actor: Actor) -> Aanmelding:
+def _dien_in(
+    concept: Concept, aanmelder: Aanmelder, actor: Actor, ingediend_op: datetime.datetime | None = None
+) -> Aanmelding:
     from django.utils.translation import gettext as _
 
     problemen = ontbrekend(concept)
     if problemen:
         raise Onvolledig(" ".join(problemen), problemen=problemen)
-    now = timezone.now()
-    today = timezone.localdate()
+    now = ingediend_op or timezone.now()
+    today = timezone.localdate(now)
     cohort = concept.cohort
     opleiding = cohort.opleiding
     if not catalogus.is_portal_opleiding(opleiding):

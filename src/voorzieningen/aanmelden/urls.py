@@ -18,6 +18,7 @@ urlpatterns = [
     path("mijn-aanmeldingen/verstrekkingen/", views.verstrekkingen, name="verstrekkingen"),
     path("mijn-aanmeldingen/verwijderen/", views.verwijderen, name="verwijderen"),
     path("mijn-aanmeldingen/mijn-gegevens/", views.mijn_gegevens, name="mijn-gegevens"),
+    path("mijn-aanmeldingen/in-verwerking/<uuid:token>/", views.in_verwerking, name="in-verwerking"),
     path("mijn-aanmeldingen/<uuid:ca_keten_id>/", views.aanmelding, name="aanmelding"),
     path(
         "mijn-aanmeldingen/<uuid:ca_keten_id>/ontvangstbewijs.pdf",

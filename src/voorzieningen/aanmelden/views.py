@@ -21,12 +21,13 @@ from voorzieningen.catalogus.views import SESSION_KEY as ONTGRENDELD_KEY
 from voorzieningen.core import pogingen
 from voorzieningen.core.csp import formulier_mag_naar
 from voorzieningen.core.models import Land
+from voorzieningen.core.overbelasting import is_overbelast
 from voorzieningen.core.services import Actor, audit_read
 from voorzieningen.identiteit.duo import DuoUnavailable
 from voorzieningen.instellingen import services as instellingen
 
 from . import adres as adresregels
-from . import sbb, services
+from . import sbb, services, wachtrij
 from .forms import (
     AdresForm,
     BevestigForm,
@@ -37,7 +38,7 @@ from .forms import (
     RegistratiecodeForm,
     ToegangscodeStapForm,
 )
-from .models import Aanmelding, Concept, Verstrekking
+from .models import Aanmelding, Concept, IngediendInWachtrij, Verstrekking
 
 logger = logging.getLogger(__name__)
 
@@ -210,12 +211,15 @@ def _concept(request, token) -> Concept:
             "cohort__opleiding__aanbieder__instelling", "cohort__opleiding__kwalificatie", "cohort__opleiding__locatie"
         )
         .filter(token=token, aanmelder=request.aanmelder)
+        .exclude(Exists(wachtrij.wachtend().filter(token=OuterRef("token"))))
         .first()
     )
     if concept is None:
         aanmelding = Aanmelding.objects.filter(indien_token=token, aanmelder=request.aanmelder).first()
         if aanmelding:  # back button after submitting: show what was submitted, never a second application
             raise _AlIngediend(aanmelding)
+        if wachtrij.wachtend().filter(token=token, aanmelder=request.aanmelder).exists():
+            raise _InVerwerking  # submitted under overload: what is processed must be what was submitted
         raise Http404(ONBEKEND_CONCEPT())
     return concept
 
@@ -223,6 +227,10 @@ def _concept(request, token) -> Concept:
 class _AlIngediend(Exception):
     def __init__(self, aanmelding):
         self.aanmelding = aanmelding
+
+
+class _InVerwerking(Exception):
+    pass
 
 
 def _landen():
@@ -246,6 +254,8 @@ def stap(request, token, stap: str):
         concept = _concept(request, token)
     except _AlIngediend as e:
         return redirect("aanmelden:aanmelding", ca_keten_id=e.aanmelding.ca_keten_id)
+    except _InVerwerking:
+        return redirect("aanmelden:in-verwerking", token=token)
     alle = services.stappen(concept)
     slugs = [s.slug for s in alle]
     if stap not in slugs:
@@ -448,14 +458,30 @@ STAPPEN = {
 def indienen(request, token):
     actor = Actor.from_request(request)
     try:
-        aanmelding = services.dien_in(token, request.aanmelder, actor)
+        uitkomst = wachtrij.dien_in(token, request.aanmelder, actor, overbelast=is_overbelast(request))
     except (services.CohortVol, services.CohortGesloten) as e:
         return _geweigerd(request, token, e, status=409)
     except services.Onvolledig:
         return redirect("aanmelden:stap", token=token, stap="controleren")
     except Aanmelding.DoesNotExist as e:
         raise Http404(ONBEKEND_CONCEPT()) from e
-    return redirect(f"{reverse('aanmelden:aanmelding', args=[aanmelding.ca_keten_id])}?nieuw=1")
+    if isinstance(uitkomst, IngediendInWachtrij):  # answered at once, without another query
+        return render(request, "aanmelden/in_verwerking.html", {"record": uitkomst}, status=202)
+    return redirect(f"{reverse('aanmelden:aanmelding', args=[uitkomst.ca_keten_id])}?nieuw=1")
+
+
+@student_required
+@require_GET
+def in_verwerking(request, token):
+    """Where a submit queued under overload stands; once it is an application, that page (with the receipt)."""
+    record = IngediendInWachtrij.objects.filter(token=token, aanmelder=request.aanmelder).first()
+    if record is None:
+        raise Http404(_("Deze aanmelding bestaat niet of is niet van jou."))
+    if record.uitkomst == IngediendInWachtrij.Uitkomst.INGEDIEND and record.aanmelding_id:
+        ca_keten_id = Aanmelding.objects.filter(pk=record.aanmelding_id).values_list("ca_keten_id", flat=True).first()
+        if ca_keten_id:
+            return redirect("aanmelden:aanmelding", ca_keten_id=ca_keten_id)
+    return render(request, "aanmelden/in_verwerking.html", {"record": record})
 
 
 def _geweigerd(request, token, fout, status):
@@ -476,6 +502,8 @@ def stoppen(request, token):
         concept = _concept(request, token)
     except _AlIngediend as e:
         return redirect("aanmelden:aanmelding", ca_keten_id=e.aanmelding.ca_keten_id)
+    except _InVerwerking:
+        return redirect("aanmelden:in-verwerking", token=token)
     if request.method == "POST":
         fout_link = ""
         if concept.via_deeplink:
@@ -517,14 +545,29 @@ def overzicht(request):
         key=lambda x: (x[0].tijdstip, x[0].pk),
         reverse=True,
     )
-    concepten = aanmelder.concepten.select_related("cohort__opleiding__aanbieder__instelling").order_by("-gewijzigd_op")
+    alle_concepten = list(
+        aanmelder.concepten.select_related("cohort__opleiding__aanbieder__instelling").order_by("-gewijzigd_op")
+    )
+    # submitted under overload and not processed yet: received, so no longer a draft to the student
+    per_token = {c.token: c for c in alle_concepten}
+    in_verwerking = [
+        (r, per_token.get(r.token)) for r in wachtrij.wachtend().filter(aanmelder=aanmelder).order_by("ingediend_op")
+    ]
+    wachtend = {r.token for r, _c in in_verwerking}
+    concepten = [c for c in alle_concepten if c.token not in wachtend]
     audit_read(
         Actor.from_request(request), aanmelder, reason="Aanmelder bekijkt zijn aanmeldingen", subject=_bsn(request)
     )
     return render(
         request,
         "aanmelden/overzicht.html",
-        {"aanmelder": aanmelder, "aanmeldingen": aanmeldingen, "tijdlijn": tijdlijn, "concepten": concepten},
+        {
+            "aanmelder": aanmelder,
+            "aanmeldingen": aanmeldingen,
+            "tijdlijn": tijdlijn,
+            "concepten": concepten,
+            "in_verwerking": in_verwerking,
+        },
     )
 
 

@@ -72,6 +72,7 @@ AUTH_USER_MODEL = "identiteit.User"
 
 MIDDLEWARE = [
     "voorzieningen.core.metrics.MetricsMiddleware",
+    "voorzieningen.core.overbelasting.OverbelastingMiddleware",
     "voorzieningen.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -376,6 +377,10 @@ CELERY_BEAT_SCHEDULE = {
     "portfolio-termijnen": {  # overdue binding rulings, response periods of start/stop cases that have passed
         "task": "voorzieningen.portfolio.tasks.bewaak_termijnen",
         "schedule": crontab(hour=7, minute=45),
+    },
+    "aanmelden-wachtrij": {  # submits queued under overload; each also starts a run right away, this is the net
+        "task": "voorzieningen.aanmelden.tasks.verwerk_wachtrij",
+        "schedule": 15.0,
     },
 }
 

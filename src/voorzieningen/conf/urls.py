@@ -43,3 +43,9 @@ if settings.DIGID_MOCK:
     ]
 else:
     urlpatterns = [path("digid/", include("digid_eherkenning.digid_urls")), *urlpatterns]
+
+# Under /api/ even Django's own errors (no matching URL, a broken request) answer in application/problem+json.
+handler400 = "voorzieningen.core.api.bad_request"
+handler403 = "voorzieningen.core.api.permission_denied"
+handler404 = "voorzieningen.core.api.page_not_found"
+handler500 = "voorzieningen.core.api.server_error"

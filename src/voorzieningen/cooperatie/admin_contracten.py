@@ -4,6 +4,8 @@ The AV part can link to the report: ``reverse("admin:cooperatie_contract_avrappo
 with ``?cooperatie=<pk>&jaar=<jaar>``.
 """
 
+import re
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -219,10 +221,12 @@ class ContractAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         cooperaties = Cooperatie.objects.all()
-        cooperatie = cooperaties.filter(pk=request.GET.get("cooperatie") or 0).first() or cooperaties.first()
-        try:
-            jaar = int(request.GET.get("jaar") or timezone.localdate().year)
-        except ValueError:
+        gekozen, jaar_tekst = request.GET.get("cooperatie", ""), request.GET.get("jaar", "")
+        # A value that is no id or year (typed into the address bar) shows the default, not a server error.
+        cooperatie = re.fullmatch(r"[0-9]{1,9}", gekozen) and cooperaties.filter(pk=int(gekozen)).first()
+        cooperatie = cooperatie or cooperaties.first()
+        jaar = int(jaar_tekst) if re.fullmatch(r"[0-9]{4}", jaar_tekst) else timezone.localdate().year
+        if not 1900 <= jaar <= 2999:
             jaar = timezone.localdate().year
         regels = contracten.av_rapport(cooperatie, jaar) if cooperatie else []
         context = {

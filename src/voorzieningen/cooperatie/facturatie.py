@@ -16,6 +16,7 @@ import base64
 import csv
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -473,9 +474,13 @@ class Importresultaat:
     fouten: list[str] = field(default_factory=list)
 
 
+# A member's count is tens of thousands; far above that is a typo (and beyond the database column past 2**31).
+MAX_DEELNEMERS = 1_000_000
+
+
 def _geheel_getal(tekst: str) -> int | None:
     tekst = tekst.strip()
-    if not tekst.isdigit():
+    if not re.fullmatch(r"[0-9]{1,18}", tekst):  # not isdigit(): that takes '²' and other digits int() refuses
         return None
     return int(tekst)
 
@@ -491,7 +496,7 @@ def importeer_deelnemertellingen(cooperatie: Cooperatie, inhoud: str | bytes, *,
     - ``brin``: the BRIN of the member's mbo institution, or for a school board its bestuurcode (123B456). The column
       may also be called ``lid``.
     - ``jaar``: the year of the count (the 1 October count); for the 2021 tariff that is 2019 (t−2).
-    - ``bol``, ``bbl``: whole numbers of 0 or more, without thousands separators.
+    - ``bol``, ``bbl``: whole numbers of 0 up to 1,000,000, in ASCII digits, without thousands separators.
 
     All or nothing: with any error nothing is stored and every error is reported with its line number. Importing the
     same file again changes nothing; a changed number replaces the earlier count of that member and year.
@@ -506,8 +511,11 @@ def importeer_deelnemertellingen(cooperatie: Cooperatie, inhoud: str | bytes, *,
     if not regels or not regels[0].strip():
         return Importresultaat(fouten=[_("Het bestand is leeg.")])
     scheiding = ";" if regels[0].count(";") >= regels[0].count(",") else ","
-    lezer = csv.reader(io.StringIO(inhoud), delimiter=scheiding)
-    kop = [k.strip().lower() for k in next(lezer)]
+    lezer = csv.reader(io.StringIO(inhoud, newline=""), delimiter=scheiding)
+    try:
+        kop = [k.strip().lower() for k in next(lezer)]
+    except csv.Error as exc:
+        return Importresultaat(fouten=[_("Regel 1 is geen leesbare CSV (%(fout)s).") % {"fout": exc}])
     kop = ["brin" if k == "lid" else k for k in kop]
     ontbreekt = [k for k in ("brin", "jaar", "bol", "bbl") if k not in kop]
     if ontbreekt:
@@ -525,7 +533,13 @@ def importeer_deelnemertellingen(cooperatie: Cooperatie, inhoud: str | bytes, *,
     fouten: list[str] = []
     gezien: dict[tuple[int, int], int] = {}
     rijen: list[tuple[Lid, int, int, int]] = []
-    for nummer, rij in enumerate(lezer, start=2):
+    try:
+        records = list(enumerate(lezer, start=2))
+    except csv.Error as exc:
+        return Importresultaat(
+            fouten=[_("Regel %(n)d is geen leesbare CSV (%(fout)s).") % {"n": lezer.line_num, "fout": exc}]
+        )
+    for nummer, rij in records:
         if not any(veld.strip() for veld in rij):
             continue
         if len(rij) != len(kop):
@@ -552,6 +566,12 @@ def importeer_deelnemertellingen(cooperatie: Cooperatie, inhoud: str | bytes, *,
                     _("Regel %(n)d: %(kolom)s ‘%(waarde)s’ is geen geheel getal van 0 of meer.")
                     % {"n": nummer, "kolom": kolom.upper(), "waarde": waarden[kolom]}
                 )
+            elif aantallen[kolom] > MAX_DEELNEMERS:
+                fouten.append(
+                    _("Regel %(n)d: %(kolom)s ‘%(waarde)s’ is meer dan %(max)s deelnemers; klopt het getal?")
+                    % {"n": nummer, "kolom": kolom.upper(), "waarde": waarden[kolom], "max": "1.000.000"}
+                )
+                aantallen[kolom] = None
         if lid is None or jaar is None or None in aantallen.values():
             continue
         if (lid.pk, jaar) in gezien:

@@ -5,7 +5,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-BSN_RE = re.compile(r"^\d{9}$")
+BSN_RE = re.compile(r"[0-9]{9}")  # not \d: that takes Arabic-Indic and other Unicode digits
 
 # The DigiD stub's test persons (valid 11-proof numbers in the test range 9999xxxxx), as in the DigiD
 # pre-production environment. Only the first has prior education at DUO.
@@ -20,7 +20,7 @@ TEST_BSNS = {
 
 def is_valid_bsn(value: str) -> bool:
     """9 digits, not all zero, and 9·d1 + 8·d2 + … + 2·d8 − d9 divisible by 11."""
-    if not isinstance(value, str) or not BSN_RE.match(value) or value == "000000000":
+    if not isinstance(value, str) or not BSN_RE.fullmatch(value) or value == "000000000":
         return False
     total = sum(int(digit) * weight for digit, weight in zip(value[:8], range(9, 1, -1), strict=True))
     return (total - int(value[8])) % 11 == 0

@@ -16,9 +16,18 @@ from django.utils import timezone
 from voorzieningen.core.datums import leeftijd
 from voorzieningen.core.services import set_simulator_mode, simulator_mode
 
-from .bsn import TEST_BSNS
+from .bsn import TEST_BSNS, is_valid_bsn
 
 GEHEIM = "7"  # DUO's indicatie geheim for an address that must not be used or delivered
+GEGENEREERD_PREFIX = "9999"  # generated test persons (load tests), see DuoSimulator._gegenereerd
+GEGENEREERDE_VOORNAMEN = ("Emma", "Noah", "Julia", "Liam", "Mila", "Finn", "Sara", "Milan", "Yara", "Sem")
+GEGENEREERDE_ADRESSEN = (
+    ("Neude", "3512AE", "Utrecht"),
+    ("Coolsingel", "3011AD", "Rotterdam"),
+    ("Damrak", "1012LG", "Amsterdam"),
+    ("Grote Markt", "9711LV", "Groningen"),
+    ("Stratumseind", "5611ET", "Eindhoven"),
+)
 
 
 class DuoUnavailable(Exception):
@@ -196,7 +205,26 @@ class DuoSimulator:
 
     def persoonsgegevens(self, bsn: str) -> Persoonsgegevens | None:
         self._answer()
-        return self._people().get(bsn)
+        return self._people().get(bsn) or self._gegenereerd(bsn)
+
+    def _gegenereerd(self, bsn: str) -> Persoonsgegevens | None:
+        """A load test needs thousands of distinct students (one person's rows shared by all virtual users would
+        be a hot spot no real peak has). Only where the DigiD stub is on, so never in a real deployment: every
+        other valid BSN of the test range 9999xxxxx is a generated adult without prior education."""
+        if not settings.DIGID_MOCK or not bsn.startswith(GEGENEREERD_PREFIX) or not is_valid_bsn(bsn):
+            return None
+        n = int(bsn)
+        straat, postcode, plaats = GEGENEREERDE_ADRESSEN[n % len(GEGENEREERDE_ADRESSEN)]
+        return Persoonsgegevens(
+            bsn,
+            GEGENEREERDE_VOORNAMEN[n % len(GEGENEREERDE_VOORNAMEN)],
+            "",
+            f"Proefpersoon-{bsn[4:]}",
+            _years_ago(18 + n % 7, self.today) - datetime.timedelta(days=n % 300),
+            Adres(straat=straat, huisnummer=str(1 + n % 150), postcode=postcode, plaats=plaats),
+            "6030",
+            plaats,
+        )
 
     def vooropleidingen(self, bsn: str) -> list[Vooropleiding]:
         self._answer()

@@ -200,7 +200,10 @@ def _zoek_kopregel(tekst: str) -> tuple[str, int, list[str]]:
         except csv.Error:
             continue
     if beste is None:
-        eerste = next((r for r in csv.reader(io.StringIO(tekst, newline=""), delimiter=";") if any(r)), [])
+        try:
+            eerste = next((r for r in csv.reader(io.StringIO(tekst, newline=""), delimiter=";") if any(r)), [])
+        except csv.Error:  # not even the first line is CSV (a field beyond the csv limit): quote it as text
+            eerste = tekst.lstrip().split("\n", 1)[0][:200].split(";")
         gezien = ", ".join(c.strip() for c in eerste if c.strip())[:200]
         raise ExportFout(
             _(

@@ -4,6 +4,7 @@ Every query is scoped to the admin's own institution; an id from another institu
 """
 
 import csv
+import re
 import secrets
 import uuid
 from functools import wraps
@@ -461,7 +462,8 @@ def koppelpunt_sleutel(request, pk):
     actor = Actor.from_request(request)
     if request.POST.get("actie") == "intrekken":
         behalve = request.POST.get("behalve", "")
-        aantal = sis.trek_sleutels_in(kp, behalve_sleutel=int(behalve) if behalve.isdigit() else None)
+        behalve_sleutel = int(behalve) if re.fullmatch(r"[0-9]{1,18}", behalve) else None  # isdigit() takes '²'
+        aantal = sis.trek_sleutels_in(kp, behalve_sleutel=behalve_sleutel)
         audit_change(actor, kp, reason="API-sleutels ingetrokken", aantal=aantal)
         messages.success(request, _("%(n)d sleutel(s) ingetrokken.") % {"n": aantal})
         return redirect("beheer:koppelpunt", pk=kp.pk)
@@ -479,7 +481,7 @@ def opleidingen(request):
     qs = _opleidingen(instelling).filter(actief=True)
     whitelist = set(instelling.whitelist.values_list("pk", flat=True))
     if request.method == "POST":
-        gekozen = {int(p) for p in request.POST.getlist("whitelist") if p.isdigit()}
+        gekozen = {int(p) for p in request.POST.getlist("whitelist") if re.fullmatch(r"[0-9]{1,18}", p)}
         geldig = set(qs.filter(pk__in=gekozen).values_list("pk", flat=True))
         zichtbaar = set(qs.values_list("pk", flat=True))
         instelling.whitelist.remove(*(whitelist & zichtbaar - geldig))
@@ -586,7 +588,7 @@ def _schooljaren(instelling) -> list[int]:
 
 def _gekozen_jaar(request, jaren) -> int | None:
     gevraagd = request.GET.get("schooljaar", "")
-    if gevraagd.isdigit() and int(gevraagd) in jaren:
+    if re.fullmatch(r"[0-9]{4}", gevraagd) and int(gevraagd) in jaren:  # not isdigit(): '²' would crash int()
         return int(gevraagd)
     return jaren[0] if jaren else None
 

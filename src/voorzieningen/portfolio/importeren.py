@@ -8,6 +8,8 @@ nothing. Rows that cannot be read are refused with their line number and reason;
 """
 
 import csv
+import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +45,9 @@ INSCHRIJVING_VERPLICHT = [
     "LEERWEG",
     "AANTAL",
 ]
+MAXIMUM_AANTAL = 100_000_000  # far above any count; the columns hold up to 2**31
+MAXIMUM_JAAR = 2200  # the year columns are small integers
+BRON_LENGTE = 50
 # DUO writes BOLVT/BOLDT; RIO writes BOL/BOL_DT. Both are accepted.
 LEERWEGEN = {"BOL": "BOL", "BOLVT": "BOL", "BOL_VT": "BOL", "BOLDT": "BOL_DT", "BOL_DT": "BOL_DT", "BBL": "BBL"}
 
@@ -57,32 +62,57 @@ class Importresultaat:
 
 
 def _lees(pad: Path, verplicht: list[str], resultaat: Importresultaat) -> list[tuple[int, dict]] | None:
-    with pad.open(encoding="utf-8-sig", newline="") as handle:
-        scheiding = ";" if ";" in handle.readline() else ","  # CBS and Excel exports often use semicolons
-        handle.seek(0)
-        lezer = csv.DictReader(handle, delimiter=scheiding)
+    """The rows by line number; a file that is no UTF-8 CSV text at all is refused as a whole (None)."""
+    try:
+        tekst = pad.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        resultaat.fout(pad.name, 1, "het bestand is geen UTF-8-tekst; sla het op als CSV UTF-8")
+        return None
+    if "\x00" in tekst:
+        resultaat.fout(pad.name, 1, "het bestand bevat NUL-tekens: geen CSV-tekst")
+        return None
+    scheiding = ";" if ";" in tekst.split("\n", 1)[0] else ","  # CBS and Excel exports often use semicolons
+    lezer = csv.DictReader(io.StringIO(tekst, newline=""), delimiter=scheiding)
+    rijen = []
+    try:
         kolommen = [k.strip().upper() for k in (lezer.fieldnames or [])]
         ontbreekt = [k for k in verplicht if k not in kolommen]
         if ontbreekt:
             resultaat.fout(pad.name, 1, f"kolommen ontbreken: {', '.join(ontbreekt)}")
             return None
-        return [
-            (nummer, {(k or "").strip().upper(): (v or "").strip() for k, v in rij.items()})
-            for nummer, rij in enumerate(lezer, start=2)
-        ]
+        for nummer, rij in enumerate(lezer, start=2):
+            if None in rij:  # DictReader keeps the surplus of a row with more fields than columns under None
+                resultaat.fout(pad.name, nummer, f"meer velden dan de {len(kolommen)} kolommen van de kopregel")
+                continue
+            rijen.append((nummer, {(k or "").strip().upper(): (v or "").strip() for k, v in rij.items()}))
+    except csv.Error as exc:
+        resultaat.fout(pad.name, lezer.line_num, f"geen leesbare CSV meer ({exc})")
+        return None
+    return rijen
 
 
-def _geheel(waarde: str, minimum: int = 0) -> int:
-    getal = int(waarde.replace(".", "").replace(" ", ""))
-    if getal < minimum:
-        raise ValueError
+def _geheel(waarde: str, minimum: int = 0, maximum: int = MAXIMUM_AANTAL) -> int:
+    """A whole number, '21.000' allowed; only ASCII digits, and within what the column can hold."""
+    kaal = waarde.replace(".", "").replace(" ", "")
+    if not re.fullmatch(r"[0-9]{1,12}", kaal):
+        raise ValueError(waarde)
+    getal = int(kaal)
+    if not minimum <= getal <= maximum:
+        raise ValueError(waarde)
     return getal
+
+
+def _bron(rij: dict, veld: str = "BRON") -> str:
+    bron = rij.get(veld) or "import"
+    if len(bron) > BRON_LENGTE:
+        raise ValueError(bron)
+    return bron
 
 
 def _gemeentecode(waarde: str) -> str:
     """Accepts 0344, 344 and CBS' GM0344."""
     waarde = waarde.upper().removeprefix("GM")
-    if not waarde.isdigit() or len(waarde) > 4:
+    if not re.fullmatch(r"[0-9]{1,4}", waarde):
         raise ValueError
     return waarde.zfill(4)
 
@@ -110,18 +140,25 @@ def importeer_bevolking(pad: Path, resultaat: Importresultaat | None = None) -> 
             resultaat.fout(pad.name, nummer, f"onbekende leeftijdscategorie {klasse!r}; kies uit {', '.join(klassen)}")
             continue
         try:
-            jaar, aantal = _geheel(rij["JAAR"], 1900), _geheel(rij["AANTAL"])
+            jaar, aantal = _geheel(rij["JAAR"], 1900, MAXIMUM_JAAR), _geheel(rij["AANTAL"])
         except ValueError:
-            resultaat.fout(pad.name, nummer, "JAAR en AANTAL moeten gehele getallen zijn (AANTAL niet negatief)")
+            resultaat.fout(
+                pad.name, nummer, "JAAR en AANTAL moeten gehele getallen zijn (JAAR 1900–2200, AANTAL niet negatief)"
+            )
             continue
         soort = rij.get("TYPE", "").lower()
         if soort not in ("", "realisatie", "prognose"):
             resultaat.fout(pad.name, nummer, f"TYPE is Realisatie of Prognose, niet {rij['TYPE']!r}")
             continue
+        try:
+            bron = _bron(rij)
+        except ValueError:
+            resultaat.fout(pad.name, nummer, f"BRON is langer dan {BRON_LENGTE} tekens")
+            continue
         sleutel = (code, jaar, klasse)
         if sleutel in gewenst:
             resultaat.fout(pad.name, nummer, f"dubbele regel voor {code} {jaar} {klasse}: de laatste telt")
-        gewenst[sleutel] = {"aantal": aantal, "prognose": soort == "prognose", "bron": rij.get("BRON") or "import"}
+        gewenst[sleutel] = {"aantal": aantal, "prognose": soort == "prognose", "bron": bron}
     jaren = {j for _c, j, _k in gewenst}
     bestaand = {(b.gemeente_id, b.jaar, b.leeftijdsklasse): b for b in Bevolking.objects.filter(jaar__in=jaren)}
     telling = sync_objects(
@@ -162,6 +199,9 @@ def importeer_inschrijvingen(pad: Path, resultaat: Importresultaat | None = None
             resultaat.fout(pad.name, nummer, f"leerweg {rij['LEERWEG']!r} hoort niet bij het initieel onderwijs")
             continue
         locatie = rij["ONDERWIJSLOCATIECODE"].upper()
+        if not re.fullmatch(r"[0-9]{3}X[0-9]{3}", locatie):
+            resultaat.fout(pad.name, nummer, f"ongeldige onderwijslocatiecode {locatie!r}: verwacht 123X456")
+            continue
         gemeente = locatie_gemeente.get(locatie, "")
         if not gemeente and rij.get("GEMEENTENUMMER"):
             try:
@@ -173,14 +213,21 @@ def importeer_inschrijvingen(pad: Path, resultaat: Importresultaat | None = None
             resultaat.fout(pad.name, nummer, f"locatie {locatie} is onbekend en GEMEENTENUMMER ontbreekt")
             continue
         try:
-            jaar, aantal = _geheel(rij["JAAR"], 1990), _geheel(rij["AANTAL"])
+            jaar, aantal = _geheel(rij["JAAR"], 1990, MAXIMUM_JAAR), _geheel(rij["AANTAL"])
         except ValueError:
-            resultaat.fout(pad.name, nummer, "JAAR en AANTAL moeten gehele getallen zijn (AANTAL niet negatief)")
+            resultaat.fout(
+                pad.name, nummer, "JAAR en AANTAL moeten gehele getallen zijn (JAAR 1990–2200, AANTAL niet negatief)"
+            )
+            continue
+        try:
+            bron = _bron(rij)
+        except ValueError:
+            resultaat.fout(pad.name, nummer, f"BRON is langer dan {BRON_LENGTE} tekens")
             continue
         sleutel = (jaar, instelling, locatie, kwalificatie, leerweg)
         if sleutel in gewenst:
             resultaat.fout(pad.name, nummer, "dubbele regel: de laatste telt")
-        gewenst[sleutel] = {"gemeentecode": gemeente, "aantal": aantal, "bron": rij.get("BRON") or "import"}
+        gewenst[sleutel] = {"gemeentecode": gemeente, "aantal": aantal, "bron": bron}
     jaren = {k[0] for k in gewenst}
     bestaand = {
         (i.schooljaar, i.instelling_id, i.onderwijslocatiecode, i.kwalificatie_id, i.leertraject): i

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +38,7 @@ class AuditZoekForm(forms.Form):
 
     def clean_bsn(self):
         bsn = self.cleaned_data["bsn"].strip()
-        if bsn and (len(bsn) != 9 or not bsn.isdigit()):
+        if bsn and not re.fullmatch(r"[0-9]{9}", bsn):
             raise forms.ValidationError(_("Een BSN bestaat uit 9 cijfers."))
         return bsn
 

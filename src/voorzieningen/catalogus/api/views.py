@@ -4,8 +4,11 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from voorzieningen.core.api import problem_responses
 
 from .. import services
 from .serializers import (
@@ -23,7 +26,13 @@ class OpleidingList(generics.ListAPIView):
 
     serializer_class = OpleidingSerializer
 
-    @extend_schema(parameters=[ZoekSerializer])
+    @extend_schema(
+        parameters=[ZoekSerializer],
+        responses={
+            200: OpleidingSerializer(many=True),
+            **problem_responses({400: "Ongeldige zoekvraag; invalidParams noemt de parameter.", 404: "Geen pagina."}),
+        },
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -52,6 +61,12 @@ class OpleidingDetail(generics.RetrieveAPIView):
     serializer_class = OpleidingDetailSerializer
     lookup_field = "code"
 
+    @extend_schema(
+        responses={200: OpleidingDetailSerializer, **problem_responses({404: "Geen opleiding met deze code."})}
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_object(self):
         related = ("aanbieder__instelling", "locatie", "kwalificatie")
         opleiding = get_object_or_404(services.portal_opleidingen().select_related(*related), code=self.kwargs["code"])
@@ -70,8 +85,22 @@ class MutatiesView(APIView):
 
     authentication_classes = [BasicAuthentication, SessionAuthentication]
     permission_classes = [permissions.IsAdminUser]
+    parser_classes = [JSONParser]  # lists of rows cannot travel as form fields: only JSON, also in the document
 
-    @extend_schema(request=MutatiesSerializer, responses={201: ImportRunSerializer, 422: ImportRunSerializer})
+    @extend_schema(
+        request=MutatiesSerializer,
+        responses={
+            201: ImportRunSerializer,
+            422: ImportRunSerializer,
+            **problem_responses(
+                {
+                    400: "Ongeldige invoer; invalidParams noemt het veld.",
+                    401: "Geen of onjuiste inloggegevens.",
+                    403: "Alleen voor beheerders van het platform.",
+                }
+            ),
+        },
+    )
     def post(self, request):
         body = MutatiesSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -23,7 +23,7 @@ class ImportFileError(Exception):
 def _reader(text: str) -> csv.DictReader:
     header = text.split("\n", 1)[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
-    return csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    return csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
 def _check_header(name: str, reader: csv.DictReader, required: list[str], optional: list[str], mutation: bool):
@@ -45,16 +45,19 @@ def read_text(path: Path) -> str:
 
 def parse_texts(opleidingen: str | None, cohorten: str | None, mutation: bool = False, progress=None) -> ParsedBatch:
     batch = ParsedBatch()
-    if opleidingen is not None:
-        reader = _reader(opleidingen)
-        _check_header(OPLEIDINGEN_FILE, reader, OPLEIDING_REQUIRED, OPLEIDING_OPTIONAL, mutation)
-        rows = progress(reader, OPLEIDINGEN_FILE) if progress else reader
-        parse_rows(OPLEIDINGEN_FILE, rows, parse_opleiding, mutation, batch, batch.opleidingen)
-    if cohorten is not None:
-        reader = _reader(cohorten)
-        _check_header(COHORTEN_FILE, reader, COHORT_REQUIRED, COHORT_OPTIONAL, mutation)
-        rows = progress(reader, COHORTEN_FILE) if progress else reader
-        parse_rows(COHORTEN_FILE, rows, parse_cohort, mutation, batch, batch.cohorten)
+    for name, text, required, optional, parser, target in (
+        (OPLEIDINGEN_FILE, opleidingen, OPLEIDING_REQUIRED, OPLEIDING_OPTIONAL, parse_opleiding, batch.opleidingen),
+        (COHORTEN_FILE, cohorten, COHORT_REQUIRED, COHORT_OPTIONAL, parse_cohort, batch.cohorten),
+    ):
+        if text is None:
+            continue
+        reader = _reader(text)
+        try:
+            _check_header(name, reader, required, optional, mutation)
+            rows = progress(reader, name) if progress else reader
+            parse_rows(name, rows, parser, mutation, batch, target)
+        except csv.Error as exc:  # e.g. a field beyond the csv module's limit: the rest of the file is unreadable
+            raise ImportFileError(f"{name}: geen leesbare CSV meer vanaf regel {reader.line_num + 1} ({exc})") from exc
     return batch
 
 

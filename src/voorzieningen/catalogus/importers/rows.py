@@ -84,14 +84,15 @@ class ParsedBatch:
 
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# re.ASCII: \d would also take Arabic-Indic and other Unicode digits, which no register spells its codes in.
 PATTERNS = {
-    "ONDERWIJSAANBIEDERID": (re.compile(r"^\d{3}A\d{3}$"), "verwacht de vorm 123A456"),
-    "ONDERWIJSLOCATIECODE": (re.compile(r"^\d{3}X\d{3}$"), "verwacht de vorm 123X456"),
-    "ONDERWIJSBESTUURID": (re.compile(r"^\d{3}B\d{3}$"), "verwacht de vorm 123B456"),
-    "INSTELLINGSERKENNINGSCODE": (re.compile(r"^\d{2}[A-Z]{2}$"), "verwacht een BRIN als 25LX"),
-    "ERKENDEOPLEIDINGSCODE": (re.compile(r"^\d{5}$"), "verwacht een crebo-code van vijf cijfers"),
-    "POSTCODE": (re.compile(r"^\d{4}[A-Z]{2}$"), "verwacht een postcode als 1234AB"),
-    "GEMEENTECODE": (re.compile(r"^\d{4}$"), "verwacht een gemeentecode van vier cijfers"),
+    "ONDERWIJSAANBIEDERID": (re.compile(r"^\d{3}A\d{3}$", re.ASCII), "verwacht de vorm 123A456"),
+    "ONDERWIJSLOCATIECODE": (re.compile(r"^\d{3}X\d{3}$", re.ASCII), "verwacht de vorm 123X456"),
+    "ONDERWIJSBESTUURID": (re.compile(r"^\d{3}B\d{3}$", re.ASCII), "verwacht de vorm 123B456"),
+    "INSTELLINGSERKENNINGSCODE": (re.compile(r"^\d{2}[A-Z]{2}$", re.ASCII), "verwacht een BRIN als 25LX"),
+    "ERKENDEOPLEIDINGSCODE": (re.compile(r"^\d{5}$", re.ASCII), "verwacht een crebo-code van vijf cijfers"),
+    "POSTCODE": (re.compile(r"^\d{4}[A-Z]{2}$", re.ASCII), "verwacht een postcode als 1234AB"),
+    "GEMEENTECODE": (re.compile(r"^\d{4}$", re.ASCII), "verwacht een gemeentecode van vier cijfers"),
 }
 MAX_LENGTHS = {
     "EIGENNAAM": 225,
@@ -252,7 +253,7 @@ def parse_cohort(row: dict, mutation: bool = False) -> CohortRecord:
     record.toegangscode = _text(row, "TOEGANGSCODE_COHORT")
     plaatsen = _text(row, "DEELNEMERSPLAATSEN")
     if plaatsen:
-        if not plaatsen.isdigit() or not 1 <= int(plaatsen) <= 32000:
+        if not re.fullmatch(r"[0-9]{1,5}", plaatsen) or not 1 <= int(plaatsen) <= 32000:  # isdigit() takes '²'
             raise InvalidRow("DEELNEMERSPLAATSEN", f"ongeldig aantal {plaatsen!r}: verwacht 1 t/m 32000")
         record.capaciteit = int(plaatsen)
     return record

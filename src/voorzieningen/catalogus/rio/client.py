@@ -61,21 +61,36 @@ class RioLodClient:
 
     def collection(self, resource: str, **params) -> Iterator[dict]:
         url, query = f"{self.base_url}/{resource}", {"page": 0, "pageSize": self.page_size, **params}
+        onverwacht = RioApiError(f"onverwacht antwoord van RIO op {resource}")
         while url:
             data = self.fetch(url, query)
+            if not isinstance(data, dict):
+                raise onverwacht
             embedded = data.get("_embedded") or {}
             if not isinstance(embedded, dict):
-                raise RioApiError(f"onverwacht antwoord van RIO op {resource}")
+                raise onverwacht
             items = next(iter(embedded.values()), [])
+            if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+                raise onverwacht
             yield from items
-            next_href = (data.get("_links") or {}).get("next", {}).get("href")
+            links = data.get("_links") or {}
+            next_link = links.get("next") if isinstance(links, dict) else None
+            next_href = next_link.get("href") if isinstance(next_link, dict) else None
             if not items or not next_href:
                 return
+            if not isinstance(next_href, str):
+                raise onverwacht
             url, query = next_href, None  # the next link carries every parameter
 
     def import_rows(self, today: datetime.date | None = None) -> tuple[list[dict], list[dict]]:
         """Read the MBO part of RIO and return rows in the import format (see importers/columns.py)."""
-        today = today or datetime.date.today()
+        try:
+            return self._import_rows(today or datetime.date.today())
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            # A field of another type than RIO documents (a number for a link, a list for a date): nonsense.
+            raise RioApiError(f"onverwacht antwoord van RIO ({exc.__class__.__name__}: {exc})") from exc
+
+    def _import_rows(self, today: datetime.date) -> tuple[list[dict], list[dict]]:
         aanbieders = {a["id"]: a for a in self.collection("organisatorische-eenheden", type="ONDERWIJSAANBIEDER")}
         locaties = {loc["onderwijslocatiecode"]: loc for loc in self.collection("onderwijslocaties")}
         erkenningen = {e["id"]: e for e in self.collection("opleidingserkenningen", type="MBOOPLEIDINGSERKENNING")}

@@ -1,3 +1,5 @@
+import re
+
 from rest_framework import serializers
 
 from voorzieningen.identiteit.bsn import validate_bsn
@@ -33,7 +35,7 @@ class VvaStatusberichtSerializer(serializers.Serializer):
     tijdstip = serializers.DateTimeField(required=False)
 
     def validate_pgn(self, value):
-        if not value.isdigit():
+        if not re.fullmatch(r"[0-9]{9}", value):  # not isdigit(): that takes '²' and Arabic-Indic digits
             raise serializers.ValidationError("Een PGN bestaat uit 9 cijfers.")
         if not value.startswith("10"):  # an onderwijsnummer starts with 10 (its own check); a BSN: the 11-proof
             try:

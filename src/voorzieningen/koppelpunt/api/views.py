@@ -5,17 +5,19 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from voorzieningen.core.api import ProblemSerializer
+from voorzieningen.core.api import problem_responses
 from voorzieningen.core.sleutels import bearer_token
 
 from .. import services
 from ..models import Routering
 from .serializers import RouteringSerializer, VvaStatusberichtSerializer
 
-FOUTEN = {
-    400: OpenApiResponse(ProblemSerializer, description="Ongeldig bericht; invalidParams noemt het veld."),
-    401: OpenApiResponse(ProblemSerializer, description="Geen of een ongeldige sleutel van de afzender."),
-}
+FOUTEN = problem_responses(
+    {
+        400: "Ongeldig bericht; invalidParams noemt het veld.",
+        401: "Geen of een ongeldige sleutel van de afzender.",
+    }
+)
 
 
 class VavoGeweigerd(exceptions.APIException):
@@ -52,7 +54,7 @@ class Statusberichten(AfzenderView):
         responses={
             201: RouteringSerializer,
             200: OpenApiResponse(RouteringSerializer, description="Dit berichtId was al ontvangen."),
-            422: OpenApiResponse(ProblemSerializer, description="VAVO-aanmelding: hoort niet bij Koppelpunt MBO."),
+            **problem_responses({422: "VAVO-aanmelding: hoort niet bij Koppelpunt MBO."}),
             **FOUTEN,
         },
     )
@@ -89,7 +91,7 @@ class RouteringDetail(AfzenderView):
     @extend_schema(
         operation_id="vva_routering_lezen",
         summary="Wat er met een bericht van deze afzender is gebeurd: naar wie, waarom niet, afgeleverd?",
-        responses={200: RouteringSerializer, 404: OpenApiResponse(ProblemSerializer), **FOUTEN},
+        responses={200: RouteringSerializer, **problem_responses({404: "Geen bericht met dit berichtId."}), **FOUTEN},
     )
     def get(self, request, bericht_id):
         log = Routering.objects.filter(afzender=self.afzender, bericht_id=bericht_id).first()

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from voorzieningen.catalogus.models import Instelling, Kwalificatie
-from voorzieningen.core.api import ProblemSerializer
+from voorzieningen.core.api import problem_responses
 from voorzieningen.instellingen.statistiek import DREMPEL
 
 from .. import analyse, signalen
@@ -30,7 +30,7 @@ from .serializers import (
 )
 
 MAX_ONTBREKEND_LIJST = 50
-FOUTEN = {400: ProblemSerializer}
+FOUTEN = problem_responses({400: "Ongeldige selectie; invalidParams noemt de parameter."})
 
 
 def _aantal(n: int | None) -> int | None:

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from voorzieningen.aanmelden import services as aanmelden
-from voorzieningen.core.api import ProblemSerializer
+from voorzieningen.core.api import problem_responses
 from voorzieningen.core.sleutels import bearer_token
 
 from .. import services
@@ -23,11 +23,13 @@ from .serializers import (
     WachtrijItemSerializer,
 )
 
-FOUTEN = {
-    400: OpenApiResponse(ProblemSerializer, description="Ongeldige invoer; invalidParams noemt het veld."),
-    401: OpenApiResponse(ProblemSerializer, description="Geen of een ongeldige API-sleutel van dit koppelpunt."),
-    404: OpenApiResponse(ProblemSerializer, description="geen actieve school gevonden, of onbekende aanmelding."),
-}
+FOUTEN = problem_responses(
+    {
+        400: "Ongeldige invoer; invalidParams noemt het veld.",
+        401: "Geen of een ongeldige API-sleutel van dit koppelpunt.",
+        404: "geen actieve school gevonden, of onbekende aanmelding.",
+    }
+)
 KOPPELPUNT = OpenApiParameter(
     "koppelpuntcode", OpenApiTypes.STR, OpenApiParameter.PATH, description="Hoofdlettergevoelig."
 )
@@ -165,7 +167,7 @@ class Statusberichten(KoppelpuntView):
         responses={
             201: StatusberichtResultaatSerializer,
             200: OpenApiResponse(StatusberichtResultaatSerializer, description="Dit berichtId was al verwerkt."),
-            409: OpenApiResponse(ProblemSerializer, description="Statusovergang niet toegestaan."),
+            **problem_responses({409: "Statusovergang niet toegestaan."}),
             **FOUTEN,
         },
     )
