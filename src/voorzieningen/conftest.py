@@ -11,12 +11,15 @@ def _locmem_cache(settings):
     from django.core.cache import cache
 
     from voorzieningen.catalogus.services import vergeet_cohorten
+    from voorzieningen.core.procesgeheugen import Procesgeheugen
 
     cache.clear()
     vergeet_cohorten()  # ids repeat across tests on SQLite
+    Procesgeheugen.vergeet_alle()
     yield
     cache.clear()
     vergeet_cohorten()
+    Procesgeheugen.vergeet_alle()
 
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"

@@ -474,7 +474,12 @@ def wijzig_status(
     if correctie and not toelichting.strip():
         raise StatusNietToegestaan(_("Een correctie van een status vraagt een reden."))
     with transaction.atomic():
-        aanmelding = Aanmelding.objects.select_for_update().get(pk=aanmelding.pk)
+        # the row locked alone ("of self"); the joined rows are what the e-mail shows, read in the same query
+        aanmelding = (
+            Aanmelding.objects.select_for_update(of=("self",))
+            .select_related("aanmelder", "opleiding", "instelling")
+            .get(pk=aanmelding.pk)
+        )
         van = aanmelding.status
         if not is_toegestaan(van, status, correctie=correctie):
             raise StatusNietToegestaan(

@@ -127,6 +127,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = config("DB_CONN_MAX_AGE", 60, help_text="Seconds to keep DB connections.")
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Server-side binding lets psycopg prepare a statement the fifth time a connection runs it, so PostgreSQL
+        # stops planning the ORM's many-table joins on every call (planning was most of their time: docs/
+        # performance.md). Off for a pooler in transaction mode (pgbouncer), which cannot keep prepared statements.
+        if config("DB_PREPARED_STATEMENTS", True, help_text="PostgreSQL: prepared statements (off behind pgbouncer)."):
+            DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches ---------------------------------------------------------------------------------------

@@ -82,6 +82,9 @@ def import_gemeenten(directory: Path) -> dict[str, int]:
                 points[code].append(entry["c"])
                 pc4_gemeente[pc4] = code
     _sync(Postcodegebied, {pc4: {"gemeentecode": code} for pc4, code in pc4_gemeente.items()})
+    from .services import POSTCODEGEBIEDEN
+
+    POSTCODEGEBIEDEN.vergeet()  # this process's copy; others refresh within ten minutes
     desired = {}
     for row in read_csv(directory / "brp/tabel33.csv"):
         code = row["92.10 Gemeentecode"].strip().zfill(4)

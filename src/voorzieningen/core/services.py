@@ -8,6 +8,7 @@ from django.db import models
 
 from .middleware import current_request_id
 from .models import AuditLogEntry
+from .procesgeheugen import Procesgeheugen
 
 Action = AuditLogEntry.Action
 
@@ -107,6 +108,9 @@ def set_simulator_mode(name: str, mode: str, toegestaan: tuple[str, ...] = SIMUL
     SimulatorMode.objects.update_or_create(name=name, defaults={"mode": mode})
 
 
+POSTCODEGEBIEDEN = Procesgeheugen("postcodegebieden", seconden=600)
+
+
 def gemeente_van_postcode(postcode: str) -> str:
     """The municipality code of a Dutch postcode's area; empty when unknown (reference data not loaded)."""
     from .models import Postcodegebied
@@ -114,4 +118,6 @@ def gemeente_van_postcode(postcode: str) -> str:
     pc4 = (postcode or "").strip()[:4]
     if len(pc4) != 4 or not pc4.isdigit():
         return ""
-    return Postcodegebied.objects.filter(pc4=pc4).values_list("gemeentecode", flat=True).first() or ""
+    # ~4,000 rows, read for every status a SIS reports: one copy per process instead of a query per message
+    tabel = POSTCODEGEBIEDEN.haal("pc4", lambda: dict(Postcodegebied.objects.values_list("pc4", "gemeentecode")))
+    return tabel.get(pc4, "")

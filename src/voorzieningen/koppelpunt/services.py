@@ -18,6 +18,7 @@ import requests
 
 from voorzieningen.core import outbox
 from voorzieningen.core.models import Gemeente, OutboxBericht
+from voorzieningen.core.procesgeheugen import Procesgeheugen
 from voorzieningen.core.services import Actor, audit_disclose
 from voorzieningen.core.sleutels import hash_van, nieuwe_sleutel
 
@@ -122,9 +123,10 @@ def ontvang(afzender: Afzender, bericht: Statusbericht, *, van_portaal: bool = F
     """
     if bericht.vavo:
         raise VavoGeweigerd()
-    bestaand = Routering.objects.filter(afzender=afzender, bericht_id=bericht.bericht_id).first()
-    if bestaand:
-        return bestaand, False
+    if not van_portaal:  # the portal's ids are new rows' own (sis-<pk>): a resend cannot happen, the insert decides
+        bestaand = Routering.objects.filter(afzender=afzender, bericht_id=bericht.bericht_id).first()
+        if bestaand:
+            return bestaand, False
     besluit = routering.routeer(bericht.voor_routering(), context())
     try:
         with transaction.atomic():
@@ -186,15 +188,30 @@ def _naar_vo(payload: dict) -> None:
     _post(settings.KOPPELPUNT_VO_URL, payload)
 
 
+GEMEENTE_ENDPOINTS = Procesgeheugen("gemeente-endpoints", seconden=60)
+
+
+def _endpoint_url(gemeentecode: str) -> str | None:
+    """The register is read for every delivery; a found address is kept a minute per process. A missing one is
+    not kept: staff add it and press 'retry', which must then find it."""
+    url = GEMEENTE_ENDPOINTS.haal(
+        gemeentecode,
+        lambda: GemeenteEndpoint.objects.filter(gemeentecode=gemeentecode).values_list("url", flat=True).first(),
+    )
+    if url is None:
+        GEMEENTE_ENDPOINTS.vergeet_sleutel(gemeentecode)
+    return url
+
+
 @outbox.handler("vva.gemeente")
 def _naar_gemeente(payload: dict) -> None:
-    endpoint = GemeenteEndpoint.objects.filter(gemeentecode=payload["gemeentecode"]).first()
-    if endpoint is None:
+    url = _endpoint_url(payload["gemeentecode"])
+    if url is None:
         raise outbox.Blijvend(
             f"geen endpoint voor gemeente {payload['gemeentecode']} in het register: voeg het toe bij 'Endpoints "
             "van gemeenten' (eigen of RMC-regio) en kies daarna 'opnieuw proberen'"
         )
-    _post(endpoint.url, payload)
+    _post(url, payload)
 
 
 @outbox.handler("vva.ca")
@@ -240,8 +257,17 @@ def vervang_sleutel(afzender: Afzender) -> str:
     return sleutel
 
 
+PORTAAL_AFZENDERS = Procesgeheugen("portaal-afzenders", seconden=300)
+
+
 def portaal_afzender(instelling) -> Afzender:
-    """The portal's SIS interface as a sender, one per institution; it never authenticates over HTTP."""
+    """The portal's SIS interface as a sender, one per institution; it never authenticates over HTTP.
+
+    Read for every status a SIS reports, and never changed once made: kept per process."""
+    return PORTAAL_AFZENDERS.haal(instelling.pk, lambda: _portaal_afzender(instelling))
+
+
+def _portaal_afzender(instelling) -> Afzender:
     afzender = Afzender.objects.filter(instelling=instelling, naam__startswith="Centraal Aanmelden").first()
     if afzender is None:
         afzender = Afzender.objects.create(

@@ -84,3 +84,26 @@ def test_health_checks_a_real_broker(client, settings):
     response = client.get("/health")
     assert response.status_code == 200
     assert response.json()["checks"]["broker"] == "ok"
+
+
+def test_a_per_process_copy_is_read_once_and_again_after_its_time(monkeypatch):
+    from voorzieningen.core import procesgeheugen
+
+    klok = [1000.0]
+    monkeypatch.setattr(procesgeheugen.time, "monotonic", lambda: klok[0])
+    geheugen = procesgeheugen.Procesgeheugen("test", seconden=60, maximum=2)
+    gelezen = []
+
+    def laad(waarde):
+        gelezen.append(waarde)
+        return waarde
+
+    assert geheugen.haal("a", lambda: laad(1)) == 1 and geheugen.haal("a", lambda: laad(2)) == 1
+    klok[0] += 61
+    assert geheugen.haal("a", lambda: laad(3)) == 3  # too old: read again
+    geheugen.vergeet_sleutel("a")
+    assert geheugen.haal("a", lambda: laad(4)) == 4
+    geheugen.haal("b", lambda: laad(5))
+    geheugen.haal("c", lambda: laad(6))  # over the maximum: starts afresh rather than growing
+    assert geheugen.haal("a", lambda: laad(7)) == 7 and gelezen == [1, 3, 4, 5, 6, 7]
+    procesgeheugen.Procesgeheugen.alle.remove(geheugen)
