@@ -44,6 +44,18 @@ class SisHttpClient:
             yield from page["results"]
             url, params = page["next"], {}
 
+    def wachtrij_volledig(self, aantal: int = 100):
+        """Page by page, every waiting application in full (the bulk fetch): ``(page, items)`` per page, so the
+        caller can acknowledge a page with :meth:`bevestig_veel` before asking for the next."""
+        url, params = f"{self.base}/aanmeldingen/volledig", {"aantal": aantal}
+        while url:
+            page = self._get(url, **params)
+            yield page["results"]
+            url, params = page["next"], {}
+
+    def bevestig_veel(self, ca_keten_ids: list[str]) -> dict:
+        return self._post(f"{self.base}/bevestigingen", {"caKetenIds": list(ca_keten_ids)})
+
     def aanmelding(self, ca_keten_id: str) -> dict:
         return self._get(f"{self.base}/aanmeldingen/{ca_keten_id}")
 
@@ -53,6 +65,10 @@ class SisHttpClient:
     def status(self, ca_keten_id: str, status: str, bericht_id: str | None = None, **extra) -> dict:
         body = {"berichtId": bericht_id or str(uuid.uuid4()), "caKetenId": ca_keten_id, "status": status, **extra}
         return self._post(f"{self.base}/statusberichten", body)
+
+    def statussen(self, berichten: list[dict]) -> list[dict]:
+        """Up to 500 status messages in one call; the outcome per message, in order."""
+        return self._post(f"{self.base}/statusberichten/bulk", {"berichten": berichten})["resultaten"]
 
     def gebeurtenissen(self):
         url = f"{self.base}/gebeurtenissen"

@@ -243,12 +243,28 @@ def authenticeer(code: str, token: str) -> SisClient | None:
 
 
 def zet_terug_in_wachtrij(aanleveringen, door: str = "") -> int:
-    """Re-queue (admin): the applications are offered to the SIS again at once."""
+    """Re-queue (admin): the applications are offered to the SIS again at once, in their original order.
+
+    Each gets its own moment (a microsecond apart): the queue's cursor pages by that moment, and rows sharing
+    one would be skipped when a SIS acknowledges a page before asking for the next.
+    """
     now = timezone.now()
     with transaction.atomic():
-        rijen = list(aanleveringen.values_list("pk", "aanmelding_id", "koppelpunt_id"))
-        aantal = Aanlevering.objects.filter(pk__in=[r[0] for r in rijen]).update(
-            in_wachtrij_sinds=now, opgehaald_op=None, bevestigd_op=None
+        rijen = list(aanleveringen.order_by("aanmelding__ingediend_op", "pk").values_list(
+            "pk", "aanmelding_id", "koppelpunt_id"
+        ))  # fmt: skip
+        aantal = Aanlevering.objects.bulk_update(
+            [
+                Aanlevering(
+                    pk=pk,
+                    in_wachtrij_sinds=now + datetime.timedelta(microseconds=i),
+                    opgehaald_op=None,
+                    bevestigd_op=None,
+                )  # fmt: skip
+                for i, (pk, _a, _k) in enumerate(rijen)
+            ],
+            ["in_wachtrij_sinds", "opgehaald_op", "bevestigd_op"],
+            batch_size=1000,
         )
         SisLogregel.objects.bulk_create(
             SisLogregel(aanmelding_id=a, koppelpunt_id=k, soort=SisLogregel.Soort.OPNIEUW, detail=door, tijdstip=now)
@@ -269,25 +285,55 @@ def wachtrij(koppelpunt: Koppelpunt):
     )
 
 
+VOLLEDIG = (
+    "aanmelding__opleiding__kwalificatie",
+    "aanmelding__opleiding__locatie",
+    "aanmelding__cohort",
+    "aanmelding__instelling",
+    "aanmelding__onderwijsaanbieder",
+)
+MAX_PER_KEER = 500  # applications per page of the full queue, acknowledgements per call
+
+
+def wachtrij_volledig(koppelpunt: Koppelpunt):
+    """The queue with everything the full representation shows (one query per page instead of one per item)."""
+    return wachtrij(koppelpunt).select_related(*VOLLEDIG)
+
+
+def haal_op_veel(client: SisClient, aanleveringen: list[Aanlevering]) -> list[Aanlevering]:
+    """A page of full applications: each read audited, logged and disclosed as one read is; one commit."""
+    with transaction.atomic():
+        return [haal_op(client, aanlevering) for aanlevering in aanleveringen]
+
+
+def bevestig_veel(koppelpunt: Koppelpunt, ca_keten_ids: list) -> tuple[list[Aanlevering], list]:
+    """Acknowledge many fetches in one call and one commit; ids of another koppelpunt (or none) come back as
+    unknown, never as an error for the rest. Idempotent per id, as :func:`bevestig`."""
+    with transaction.atomic():
+        gevonden = {
+            a.aanmelding.ca_keten_id: a
+            for a in Aanlevering.objects.select_for_update(of=("self",))
+            .select_related("aanmelding")
+            .filter(koppelpunt=koppelpunt, aanmelding__ca_keten_id__in=ca_keten_ids)
+        }
+        bevestigd = [bevestig(gevonden[ca]) for ca in ca_keten_ids if ca in gevonden]
+    return bevestigd, [ca for ca in ca_keten_ids if ca not in gevonden]
+
+
 def aanlevering_van(koppelpunt: Koppelpunt, *, ca_keten_id=None, keten_id=None, volledig=False) -> Aanlevering:
     """An application of this koppelpunt by caKetenId (wins) or ketenId; another koppelpunt's is 'not found'.
 
     ``volledig`` joins what the full representation shows; acknowledgements and statuses need only the row.
     """
-    qs = Aanlevering.objects.select_related("aanmelding").filter(koppelpunt=koppelpunt)
+    qs = Aanlevering.objects.select_related("aanmelding__instelling").filter(koppelpunt=koppelpunt)
     if volledig:
-        qs = qs.select_related(
-            "aanmelding__opleiding__kwalificatie",
-            "aanmelding__opleiding__locatie",
-            "aanmelding__cohort",
-            "aanmelding__instelling",
-            "aanmelding__onderwijsaanbieder",
-        )
+        qs = qs.select_related(*VOLLEDIG)
     if ca_keten_id:
         return qs.get(aanmelding__ca_keten_id=ca_keten_id)
     return qs.get(aanmelding__keten_id=keten_id)
 
 
+@transaction.atomic  # four writes, one commit: each commit waits for the WAL flush (~1 ms)
 def haal_op(client: SisClient, aanlevering: Aanlevering) -> Aanlevering:
     """The SIS reads an application in full: audited, and the first read after (re)queueing is disclosed."""
     from voorzieningen.aanmelden.models import Verstrekking
@@ -310,7 +356,10 @@ def haal_op(client: SisClient, aanlevering: Aanlevering) -> Aanlevering:
     return aanlevering
 
 
+@transaction.atomic  # the row and its log line in one commit
 def bevestig(aanlevering: Aanlevering) -> Aanlevering:
+    if aanlevering.bevestigd_op is not None and aanlevering.in_wachtrij_sinds is None:
+        return aanlevering  # acknowledged before: a SIS's retry after a lost answer changes and logs nothing
     now = timezone.now()
     aanlevering.bevestigd_op = now
     aanlevering.opgehaald_op = aanlevering.opgehaald_op or now
@@ -350,6 +399,49 @@ def verwerk_status(
         return _verwerk(client, aanmelding, bericht_id, status, toelichting, correctie, tijdstip), True
     except IntegrityError:  # the same message id arrived twice at once; the other one was applied
         return StatusBericht.objects.get(koppelpunt=client.koppelpunt, bericht_id=bericht_id), False
+
+
+@dataclass(frozen=True)
+class Uitkomst:
+    """What became of one message of a bulk call: an HTTP-like code, the stored message, or why not."""
+
+    bericht_id: str
+    http: int
+    bericht: object = None
+    code: str = ""
+    detail: str = ""
+
+
+def verwerk_statussen(client: SisClient, berichten: list[dict]) -> list[Uitkomst]:
+    """Many status messages in one call and one commit, in the order given (a later status of the same
+    application follows an earlier one). Each is applied as a single call would; an unknown application or a
+    transition that is not allowed is that message's outcome and does not hold back the others."""
+    from voorzieningen.aanmelden.services import StatusNietToegestaan
+
+    uitkomsten = []
+    with transaction.atomic():
+        for d in berichten:
+            try:
+                with transaction.atomic():
+                    bericht, nieuw = verwerk_status(
+                        client,
+                        bericht_id=d["berichtId"],
+                        status=d["status"],
+                        ca_keten_id=d.get("caKetenId"),
+                        keten_id=d.get("ketenId") if not d.get("caKetenId") else None,
+                        toelichting=d["toelichting"],
+                        correctie=d["correctie"],
+                        tijdstip=d.get("tijdstip"),
+                    )
+                uitkomsten.append(Uitkomst(d["berichtId"], 201 if nieuw else 200, bericht))
+            except Aanlevering.DoesNotExist:
+                uitkomsten.append(Uitkomst(d["berichtId"], 404, None, "onbekende_aanmelding", ONBEKENDE_AANMELDING))
+            except StatusNietToegestaan as e:
+                uitkomsten.append(Uitkomst(d["berichtId"], 409, None, "status_niet_toegestaan", str(e)))
+    return uitkomsten
+
+
+ONBEKENDE_AANMELDING = "Deze aanmelding bestaat niet bij dit koppelpunt."
 
 
 def _verwerk(client, aanmelding, bericht_id, status, toelichting, correctie, tijdstip):

@@ -114,6 +114,24 @@ class AanleveringStatusSerializer(serializers.Serializer):
     foutmelding = serializers.CharField(allow_blank=True)
 
 
+class BevestigingenSerializer(serializers.Serializer):
+    caKetenIds = serializers.ListField(  # noqa: N815
+        child=serializers.UUIDField(), min_length=1, max_length=500, help_text="Ten hoogste 500 per keer."
+    )
+
+    def validate_caKetenIds(self, waarde):  # noqa: N802
+        if len(set(waarde)) != len(waarde):
+            raise serializers.ValidationError("Elke caKetenId mag maar één keer voorkomen.")
+        return waarde
+
+
+class BevestigingenResultaatSerializer(serializers.Serializer):
+    bevestigd = AanleveringStatusSerializer(many=True)
+    onbekend = serializers.ListField(
+        child=serializers.UUIDField(), help_text="Bestaat niet bij dit koppelpunt; de rest is wel bevestigd."
+    )
+
+
 class StatusberichtSerializer(serializers.Serializer):
     berichtId = serializers.CharField(max_length=100)  # noqa: N815
     caKetenId = serializers.UUIDField(required=False, help_text="Wint van ketenId als beide zijn gegeven.")  # noqa: N815
@@ -137,6 +155,23 @@ class StatusberichtResultaatSerializer(serializers.Serializer):
     status = serializers.CharField()
     resultaat = serializers.ChoiceField(choices=["verwerkt", "ongewijzigd"])
     ontvangenOp = serializers.DateTimeField(source="ontvangen_op")  # noqa: N815
+
+
+class StatusberichtenBulkSerializer(serializers.Serializer):
+    berichten = StatusberichtSerializer(many=True, min_length=1, max_length=500)
+
+
+class UitkomstSerializer(serializers.Serializer):
+    berichtId = serializers.CharField(source="bericht_id")  # noqa: N815
+    http = serializers.IntegerField(help_text="201 verwerkt, 200 al eerder ontvangen, 404 onbekende aanmelding, 409 "
+                                    "statusovergang niet toegestaan.")  # fmt: skip
+    bericht = StatusberichtResultaatSerializer(allow_null=True, help_text="Bij 200 en 201.")
+    code = serializers.CharField(allow_blank=True, help_text="Bij 404 en 409, zoals bij één bericht.")
+    detail = serializers.CharField(allow_blank=True)
+
+
+class StatusberichtenBulkResultaatSerializer(serializers.Serializer):
+    resultaten = UitkomstSerializer(many=True, help_text="In de volgorde van de berichten.")
 
 
 class GebeurtenisSerializer(serializers.Serializer):

@@ -5,6 +5,12 @@ from . import views
 urlpatterns = [
     path("koppelpunten/<str:koppelpuntcode>/aanmeldingen", views.Wachtrij.as_view(), name="sis-wachtrij"),
     path(
+        "koppelpunten/<str:koppelpuntcode>/aanmeldingen/volledig",
+        views.WachtrijVolledig.as_view(),
+        name="sis-wachtrij-volledig",
+    ),
+    path("koppelpunten/<str:koppelpuntcode>/bevestigingen", views.Bevestigingen.as_view(), name="sis-bevestigingen"),
+    path(
         "koppelpunten/<str:koppelpuntcode>/aanmeldingen/<uuid:ca_keten_id>",
         views.AanmeldingDetail.as_view(),
         name="sis-aanmelding",
@@ -20,6 +26,11 @@ urlpatterns = [
         name="sis-foutmelding",
     ),
     path("koppelpunten/<str:koppelpuntcode>/statusberichten", views.Statusberichten.as_view(), name="sis-status"),
+    path(
+        "koppelpunten/<str:koppelpuntcode>/statusberichten/bulk",
+        views.StatusberichtenBulk.as_view(),
+        name="sis-status-bulk",
+    ),
     path("koppelpunten/<str:koppelpuntcode>/gebeurtenissen", views.Gebeurtenissen.as_view(), name="sis-gebeurtenissen"),
     path(
         "koppelpunten/<str:koppelpuntcode>/gebeurtenissen/<int:gebeurtenis_id>/bevestiging",

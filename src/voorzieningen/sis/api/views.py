@@ -16,8 +16,12 @@ from ..models import Aanlevering, Gebeurtenis
 from .serializers import (
     AanleveringStatusSerializer,
     AanmeldingSerializer,
+    BevestigingenResultaatSerializer,
+    BevestigingenSerializer,
     FoutmeldingSerializer,
     GebeurtenisSerializer,
+    StatusberichtenBulkResultaatSerializer,
+    StatusberichtenBulkSerializer,
     StatusberichtResultaatSerializer,
     StatusberichtSerializer,
     WachtrijItemSerializer,
@@ -50,7 +54,7 @@ class OngeldigeSleutel(exceptions.AuthenticationFailed):
 
 
 class OnbekendeAanmelding(exceptions.NotFound):
-    default_detail = "Deze aanmelding bestaat niet bij dit koppelpunt."
+    default_detail = services.ONBEKENDE_AANMELDING
     default_code = "onbekende_aanmelding"
 
 
@@ -115,6 +119,49 @@ class Wachtrij(KoppelpuntView):
     )
     def get(self, request, koppelpuntcode):
         return self.pagina(services.wachtrij(self.client.koppelpunt), WachtrijItemSerializer)
+
+
+class WachtrijVolledigPaginering(WachtrijPaginering):
+    max_page_size = services.MAX_PER_KEER
+
+
+class WachtrijVolledig(KoppelpuntView):
+    """For SISes that fetch many at a time: a page of the queue with every application in full."""
+
+    pagination_class = WachtrijVolledigPaginering
+
+    @extend_schema(
+        operation_id="wachtrij_volledig",
+        summary="Aanmeldingen die nog niet zijn opgehaald, volledig (oudste eerst)",
+        description="Hetzelfde als de wachtrij, met elke aanmelding zoals 'Eén aanmelding volledig ophalen' haar "
+        "geeft; elke aanmelding op de pagina telt als opgehaald. Ze blijft in de wachtrij tot ze is bevestigd "
+        "(per stuk of met 'Ophalen bevestigen voor veel aanmeldingen'); de cursor schuift daar niet door.",
+        parameters=[KOPPELPUNT],
+        responses={200: AanmeldingSerializer(many=True), **FOUTEN},
+    )
+    def get(self, request, koppelpuntcode):
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(services.wachtrij_volledig(self.client.koppelpunt), request, view=self)
+        aanleveringen = services.haal_op_veel(self.client, page)
+        data = AanmeldingSerializer([a.aanmelding for a in aanleveringen], many=True).data
+        return paginator.get_paginated_response(data)
+
+
+class Bevestigingen(KoppelpuntView):
+    @extend_schema(
+        operation_id="ophalen_bevestigen_veel",
+        summary="Ophalen bevestigen voor veel aanmeldingen (ten hoogste 500)",
+        description="Bevestigt elke bekende caKetenId; onbekende staan in 'onbekend' en houden de rest niet "
+        "tegen. Een herhaling verandert niets.",
+        parameters=[KOPPELPUNT],
+        request=BevestigingenSerializer,
+        responses={200: BevestigingenResultaatSerializer, **FOUTEN},
+    )
+    def post(self, request, koppelpuntcode):
+        data = BevestigingenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        bevestigd, onbekend = services.bevestig_veel(self.client.koppelpunt, data.validated_data["caKetenIds"])
+        return Response(BevestigingenResultaatSerializer({"bevestigd": bevestigd, "onbekend": onbekend}).data)
 
 
 class AanmeldingDetail(KoppelpuntView):
@@ -194,6 +241,25 @@ class Statusberichten(KoppelpuntView):
             ) from e
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(StatusberichtResultaatSerializer(bericht).data, status=code)
+
+
+class StatusberichtenBulk(KoppelpuntView):
+    @extend_schema(
+        operation_id="statusberichten_versturen",
+        summary="Veel statussen tegelijk melden (ten hoogste 500; elk idempotent op berichtId)",
+        description="Elk bericht wordt verwerkt zoals 'Een status melden' het doet, in de gegeven volgorde; per "
+        "bericht staat de uitkomst in 'resultaten' (http 201, 200, 404 of 409). Een onbekende aanmelding of een "
+        "overgang die niet mag houdt de andere berichten niet tegen. Een ongeldig bericht (400) weigert de hele "
+        "aanroep, met invalidParams per veld.",
+        parameters=[KOPPELPUNT],
+        request=StatusberichtenBulkSerializer,
+        responses={200: StatusberichtenBulkResultaatSerializer, **FOUTEN},
+    )
+    def post(self, request, koppelpuntcode):
+        data = StatusberichtenBulkSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        uitkomsten = services.verwerk_statussen(self.client, data.validated_data["berichten"])
+        return Response(StatusberichtenBulkResultaatSerializer({"resultaten": uitkomsten}).data)
 
 
 class GebeurtenisPaginering(WachtrijPaginering):

@@ -12,7 +12,7 @@ from voorzieningen.aanmelden.tests.helpers import doorloop, indienen
 from voorzieningen.catalogus.tests.factories import CohortFactory
 from voorzieningen.core.models import AuditLogEntry
 from voorzieningen.sis import services
-from voorzieningen.sis.models import Aanlevering, Koppelpunt
+from voorzieningen.sis.models import Aanlevering, Koppelpunt, SisLogregel
 
 pytestmark = pytest.mark.django_db
 API = "/api/sis/v1/koppelpunten"
@@ -74,6 +74,10 @@ def test_list_fetch_acknowledge(client, school):
     ack = client.post(f"{API}/K1/aanmeldingen/{a.ca_keten_id}/bevestiging", **auth(school["sleutel1"]))
     assert ack.status_code == 200 and ack.json()["bevestigdOp"]
     assert client.get(f"{API}/K1/aanmeldingen", **auth(school["sleutel1"])).json()["results"] == []
+    # the SIS lost the answer and acknowledges again: the same moment, no second log line
+    opnieuw = client.post(f"{API}/K1/aanmeldingen/{a.ca_keten_id}/bevestiging", **auth(school["sleutel1"]))
+    assert opnieuw.status_code == 200 and opnieuw.json()["bevestigdOp"] == ack.json()["bevestigdOp"]
+    assert SisLogregel.objects.filter(soort=SisLogregel.Soort.BEVESTIGD).count() == 1
 
 
 def test_report_a_processing_error(client, school):
@@ -99,6 +103,14 @@ class TestStatus:
         assert again.status_code == 200 and again.json() == first.json()
         a.refresh_from_db()
         assert a.status == Status.OFFERED and a.statuswijzigingen.count() == 2
+
+    def test_a_status_costs_a_bounded_number_of_statements(self, client, school, django_assert_max_num_queries):
+        """The season posts ~800,000 of these: reference rows come from per-process copies, the e-mail's rows
+        with the locked application (19 statements, plus 4 for the e-mail delivered inline in tests)."""
+        ca = str(school["aanmelding"].ca_keten_id)
+        assert self.post(client, school, berichtId="q-1", caKetenId=ca, status="RECEIVED").status_code == 201
+        with django_assert_max_num_queries(23):
+            assert self.post(client, school, berichtId="q-2", caKetenId=ca, status="OFFERED").status_code == 201
 
     def test_keten_id_works_and_ca_keten_id_wins(self, client, school):
         a = school["aanmelding"]
@@ -205,3 +217,122 @@ def test_the_queue_is_paged_with_a_stable_cursor(client, school):
     queue = Aanlevering.objects.order_by("in_wachtrij_sinds", "id")
     ordered = list(queue.values_list("aanmelding__ca_keten_id", flat=True))
     assert seen == [str(x) for x in ordered]
+
+
+def test_bulk_fetch_in_full_and_acknowledge_many(client, school):
+    """The bulk path does per application what the single calls do (audit, log, disclosure), for this koppelpunt
+    only, and an acknowledgement of many is idempotent and names what it does not know."""
+    eerste = school["aanmelding"]
+    client.force_login(make_student("999990056"))
+    indienen(client, doorloop(client, school["cohort"]))
+    client.logout()
+    tweede = Aanmelding.objects.exclude(pk=eerste.pk).get()
+    h1, h2 = auth(school["sleutel1"]), auth(school["sleutel2"])
+
+    pagina = client.get(f"{API}/K1/aanmeldingen/volledig?aantal=1", **h1).json()
+    assert [a["caKetenId"] for a in pagina["results"]] == [str(eerste.ca_keten_id)]
+    assert pagina["results"][0]["persoon"]["bsn"] == "999990019" and pagina["next"]
+    volgende = client.get(pagina["next"], **h1).json()
+    assert [a["caKetenId"] for a in volgende["results"]] == [str(tweede.ca_keten_id)] and not volgende["next"]
+    for a in (eerste, tweede):
+        assert AuditLogEntry.objects.filter(actor_id="sis:K1", action="read", object_id=str(a.pk)).count() == 1
+    assert SisLogregel.objects.filter(soort=SisLogregel.Soort.OPGEHAALD).count() == 2
+    assert Verstrekking.objects.count() == 2
+    assert Aanlevering.objects.filter(in_wachtrij_sinds__isnull=False).count() == 2  # fetched is not acknowledged
+    assert client.get(f"{API}/K2/aanmeldingen/volledig", **h2).json()["results"] == []
+
+    onbekend = str(uuid.uuid4())
+    body = {"caKetenIds": [str(eerste.ca_keten_id), onbekend, str(tweede.ca_keten_id)]}
+    ander = client.post(f"{API}/K2/bevestigingen", body, content_type="application/json", **h2).json()
+    assert ander["bevestigd"] == [] and len(ander["onbekend"]) == 3  # another school's applications: unknown
+    antwoord = client.post(f"{API}/K1/bevestigingen", body, content_type="application/json", **h1)
+    assert antwoord.status_code == 200
+    data = antwoord.json()
+    assert [b["caKetenId"] for b in data["bevestigd"]] == [str(eerste.ca_keten_id), str(tweede.ca_keten_id)]
+    assert data["onbekend"] == [onbekend]
+    assert client.get(f"{API}/K1/aanmeldingen/volledig", **h1).json()["results"] == []
+    opnieuw = client.post(f"{API}/K1/bevestigingen", body, content_type="application/json", **h1).json()
+    assert opnieuw == data  # the SIS lost the answer and asks again: the same moments
+    assert SisLogregel.objects.filter(soort=SisLogregel.Soort.BEVESTIGD).count() == 2
+
+
+@pytest.mark.parametrize(
+    "body, veld",
+    [
+        ({}, "caKetenIds"),
+        ({"caKetenIds": []}, "caKetenIds"),
+        ({"caKetenIds": ["geen-uuid"]}, "caKetenIds"),
+        ({"caKetenIds": [str(uuid.UUID(int=1))] * 2}, "caKetenIds"),
+        ({"caKetenIds": [str(uuid.UUID(int=i)) for i in range(501)]}, "caKetenIds"),
+    ],
+)
+def test_acknowledging_many_refuses_bad_input_by_name(client, school, body, veld):
+    antwoord = client.post(f"{API}/K1/bevestigingen", body, content_type="application/json", **auth(school["sleutel1"]))
+    assert antwoord.status_code == 400 and antwoord["Content-Type"].startswith("application/problem+json")
+    assert antwoord.json()["invalidParams"][0]["name"].startswith(veld)
+    assert SisLogregel.objects.filter(soort=SisLogregel.Soort.BEVESTIGD).count() == 0
+
+
+def test_many_statuses_in_one_call_each_with_its_own_outcome(client, school):
+    a, ander = school["aanmelding"], school["ander"]
+    client.force_login(make_student("999990056"))
+    indienen(client, doorloop(client, ander))  # an application of the other school (K2)
+    client.logout()
+    van_k2 = Aanmelding.objects.get(cohort=ander)
+    ca = str(a.ca_keten_id)
+    url, h = f"{API}/K1/statusberichten/bulk", auth(school["sleutel1"])
+    berichten = [
+        {"berichtId": "b-1", "caKetenId": ca, "status": "RECEIVED"},
+        {"berichtId": "b-2", "caKetenId": ca, "status": "OFFERED"},  # after b-1: the order given counts
+        {"berichtId": "b-1", "caKetenId": ca, "status": "RECEIVED"},  # the same id again
+        {"berichtId": "b-3", "caKetenId": str(van_k2.ca_keten_id), "status": "RECEIVED"},  # not this school's
+        {"berichtId": "b-4", "caKetenId": ca, "status": "SUBMITTED"},  # not a status a SIS may send → 400
+    ]
+    fout = client.post(url, {"berichten": berichten}, content_type="application/json", **h)
+    assert fout.status_code == 400 and fout["Content-Type"].startswith("application/problem+json")
+    assert "4" in fout.json()["invalidParams"][0]["name"] and "status" in fout.json()["invalidParams"][0]["name"]
+    assert a.statuswijzigingen.count() == 1  # nothing of the call was applied
+
+    berichten[4] = {"berichtId": "b-5", "caKetenId": ca, "status": "RECEIVED"}  # back from OFFERED: refused
+    antwoord = client.post(url, {"berichten": berichten}, content_type="application/json", **h)
+    assert antwoord.status_code == 200
+    uit = antwoord.json()["resultaten"]
+    assert [(u["berichtId"], u["http"]) for u in uit] == [("b-1", 201), ("b-2", 201), ("b-1", 200), ("b-3", 404),
+                                                          ("b-5", 409)]  # fmt: skip
+    assert uit[1]["bericht"]["resultaat"] == "verwerkt" and uit[3]["bericht"] is None
+    assert uit[3]["code"] == "onbekende_aanmelding" and uit[4]["code"] == "status_niet_toegestaan"
+    a.refresh_from_db()
+    van_k2.refresh_from_db()
+    assert a.status == Status.OFFERED and van_k2.status == Status.SUBMITTED
+    # the SIS lost the answer and sends the whole call again: nothing changes twice
+    opnieuw = client.post(url, {"berichten": berichten}, content_type="application/json", **h).json()["resultaten"]
+    assert [u["http"] for u in opnieuw] == [200, 200, 200, 404, 409]
+    assert a.statuswijzigingen.count() == 3
+
+
+def test_many_statuses_refuses_an_empty_or_too_long_call(client, school):
+    url, h = f"{API}/K1/statusberichten/bulk", auth(school["sleutel1"])
+    ca = str(school["aanmelding"].ca_keten_id)
+    for body in ({}, {"berichten": []}, {"berichten": [{"berichtId": f"x{i}", "caKetenId": ca, "status": "RECEIVED"}
+                                                      for i in range(501)]}):  # fmt: skip
+        antwoord = client.post(url, body, content_type="application/json", **h)
+        assert antwoord.status_code == 400 and antwoord.json()["invalidParams"][0]["name"] == "berichten"
+
+
+def test_a_requeued_batch_is_fetched_whole_when_each_page_is_acknowledged_first(client, school):
+    """The cursor pages by the moment of queueing; a re-queue must not give rows one shared moment, or a SIS that
+    acknowledges a page before asking for the next would skip some."""
+    client.force_login(make_student("999990056"))
+    indienen(client, doorloop(client, school["cohort"]))
+    client.logout()
+    h = auth(school["sleutel1"])
+    Aanlevering.objects.update(in_wachtrij_sinds=None, bevestigd_op=timezone.now())
+    assert services.zet_terug_in_wachtrij(Aanlevering.objects.all(), door="beheerder") == 2
+    gezien, url = [], f"{API}/K1/aanmeldingen/volledig?aantal=1"
+    while url:
+        pagina = client.get(url, **h).json()
+        cas = [a["caKetenId"] for a in pagina["results"]]
+        if cas:
+            client.post(f"{API}/K1/bevestigingen", {"caKetenIds": cas}, content_type="application/json", **h)
+        gezien, url = gezien + cas, pagina["next"]
+    assert sorted(gezien) == sorted(str(a.ca_keten_id) for a in Aanmelding.objects.all())
