@@ -58,10 +58,19 @@ def main() -> None:
         bench_catalogus,
         bench_koppelpunt,
         bench_portfolio,
+        bench_seizoen,
         bench_sis,
     )
 
-    for module in [bench_catalogus, bench_aanmelden, bench_sis, bench_analyse, bench_koppelpunt, bench_portfolio]:
+    for module in [
+        bench_catalogus,
+        bench_aanmelden,
+        bench_sis,
+        bench_analyse,
+        bench_koppelpunt,
+        bench_portfolio,
+        bench_seizoen,
+    ]:
         name = module.__name__.rsplit("_", 1)[-1]
         if args.only and args.only != name:
             continue
