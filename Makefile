@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/voorzieningen
 export UV_PYTHON_DOWNLOADS ?= never
 
-.PHONY: run run-prod run-worker install migrate demo test test-smoke fuzz bench loadtest lint format messages css openapi clean
+.PHONY: run run-prod run-worker install migrate demo test test-smoke fuzz chaos bench loadtest lint format messages css openapi clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -57,6 +57,30 @@ test-smoke: install
 fuzz: install
 	FUZZ=1 FUZZ_MIN_CASES="$${FUZZ_MIN_CASES:-10000}" $(BIN)/pytest -m fuzz -p no:randomly $(PYTEST_ARGS) \
 	  $$(find src -name 'test_fuzz*.py' | sort)
+
+## Fault injection (issue 10, docs/chaos.md): the chaos tests (a real Celery worker on RabbitMQ: SIGKILL mid-delivery,
+## broker restart) and a season with every fault (receivers down, lost answers, duplicates, a killed worker, PostgreSQL
+## restarts) on a database of its own, created and dropped here. Needs local PostgreSQL and RabbitMQ, and root:
+## it restarts both for a moment and always starts them again.
+chaos: install
+	@set -euo pipefail; \
+	db="chaos_$$$$_$$(date +%s)"; url="postgres://postgres@127.0.0.1:5432/$$db"; \
+	opruimen() { \
+	  rabbitmqctl start_app >/dev/null 2>&1 || true; \
+	  pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | tail -1)" main start >/dev/null 2>&1 || true; \
+	  for i in $$(seq 30); do psql -h 127.0.0.1 -U postgres -d postgres -qAtc 'SELECT 1' >/dev/null 2>&1 && break; sleep 1; done; \
+	  psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $$db" >/dev/null 2>&1 || true; \
+	  psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS test_$$db" >/dev/null 2>&1 || true; \
+	}; \
+	trap opruimen EXIT; \
+	psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $$db"; \
+	begin=$$(date +%s); \
+	CHAOS=1 DB_CONN_MAX_AGE=0 DATABASE_URL="$$url" $(BIN)/pytest -m chaos -p no:randomly $(PYTEST_ARGS) \
+	  $$(grep -rl 'pytest.mark.chaos' src --include='test_*.py' | sort); \
+	DATABASE_URL="$$url" $(MANAGE) migrate --noinput -v0; \
+	DATABASE_URL="$$url" $(MANAGE) simulate-season --chaos --studenten "$${CHAOS_STUDENTEN:-300}" \
+	  --scale "$${CHAOS_SCALE:-0.1}" --processen 2 --schooljaar 2027; \
+	echo "make chaos: $$(( $$(date +%s) - begin )) s"
 
 bench: install
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

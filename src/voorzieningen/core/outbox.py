@@ -34,7 +34,9 @@ def backoff(pogingen: int) -> datetime.timedelta:
 
 
 def _after_commit(func) -> None:
-    transaction.on_commit(func)
+    # robust: a broker that is down must not turn a committed change into an error for the caller; the message
+    # is in the outbox and the beat's sweeper (deliver_due_outbox) delivers it
+    transaction.on_commit(func, robust=True)
 
 
 class Blijvend(Exception):

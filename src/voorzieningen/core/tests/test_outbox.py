@@ -72,3 +72,26 @@ def test_backoff_grows_and_is_capped():
 def test_email_channel(outbox_direct):
     outbox.plaats("email", "m-1", {"aan": "a@example.nl", "onderwerp": "Hallo", "tekst": "Tekst"})
     assert mail.outbox[0].subject == "Hallo" and mail.outbox[0].to == ["a@example.nl"]
+
+
+_echte_after_commit = outbox._after_commit  # taken before the autouse fixture replaces it
+
+
+def test_a_broker_that_is_down_does_not_fail_the_commit(kanaal, monkeypatch, django_capture_on_commit_callbacks):
+    """The message is in the outbox once the change commits; a failed publish is the sweeper's to make up."""
+    from django.db import transaction
+
+    from voorzieningen.core import tasks
+
+    def broker_weg(pk):
+        raise ConnectionRefusedError("amqp://127.0.0.1:5672: connection refused")
+
+    monkeypatch.setattr(outbox, "_after_commit", _echte_after_commit)
+    monkeypatch.setattr(tasks.deliver_outbox, "delay", broker_weg)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            bericht = outbox.plaats("test", "broker-1", {"x": 1})
+    assert len(callbacks) == 1  # the publish was tried, failed, and did not reach the caller
+    bericht.refresh_from_db()
+    assert bericht.status == OutboxBericht.Status.WACHTEND and kanaal["ontvangen"] == []
+    assert outbox.lever_openstaande() == 1 and kanaal["ontvangen"] == [{"x": 1}]
