@@ -17,6 +17,7 @@ from voorzieningen.catalogus import services as catalogus
 from voorzieningen.catalogus.models import Cohort, Leertraject
 from voorzieningen.core import outbox
 from voorzieningen.core.datums import leeftijd as bereken_leeftijd
+from voorzieningen.core.invoegen import voeg_in
 from voorzieningen.core.services import Actor, audit_change, audit_delete
 from voorzieningen.identiteit import duo
 
@@ -292,9 +293,7 @@ def dien_in(
     """
     try:
         with transaction.atomic():
-            # Lock only the draft row ("of self"): locking the joined cohort and programme rows too would
-            # serialise every submit for the same programme.
-            concept = Concept.objects.select_for_update().filter(token=concept_token, aanmelder=aanmelder).first()
+            concept = _neem_concept(concept_token, aanmelder)
             if concept is None:
                 # Submitted before (double click, back button, retry) or by a concurrent request just now.
                 return Aanmelding.objects.get(indien_token=concept_token, aanmelder=aanmelder)
@@ -304,6 +303,21 @@ def dien_in(
     except IntegrityError:
         return Aanmelding.objects.get(indien_token=concept_token, aanmelder=aanmelder)
     return aanmelding
+
+
+def _neem_concept(token, aanmelder: Aanmelder) -> Concept | None:
+    """The draft, taken: read, locked and deleted in one statement. A concurrent submit of the same token waits
+    for this transaction and then finds nothing (or, when this one rolled back, the draft). Only the draft row is
+    locked: locking the cohort and programme rows too would serialise every submit for the same programme."""
+    veld = Concept._meta.get_field("token")
+    tabel = connection.ops.quote_name(Concept._meta.db_table)
+    rijen = list(
+        Concept.objects.raw(
+            f"DELETE FROM {tabel} WHERE token = %s AND aanmelder_id = %s RETURNING *",  # noqa: S608 — names only
+            [veld.get_db_prep_value(veld.to_python(token), connection), aanmelder.pk],
+        )
+    )
+    return rijen[0] if rijen else None
 
 
 def _dien_in(
@@ -348,23 +362,17 @@ def _dien_in(
     aanmelding.instelling = opleiding.aanbieder.instelling  # known already: no query for the receipt
     # everything the receipt signs is known before the row exists: one INSERT, no UPDATE after it
     aanmelding.ontvangstbewijs = onderteken_ontvangstbewijs(aanmelding)
-    aanmelding.save(force_insert=True)
-    StatusWijziging.objects.create(
-        aanmelding=aanmelding, status=Status.SUBMITTED, tijdstip=now, bron=StatusWijziging.Bron.PORTAAL
+    voeg_in(aanmelding)
+    voeg_in(
+        StatusWijziging(aanmelding=aanmelding, status=Status.SUBMITTED, tijdstip=now, bron=StatusWijziging.Bron.PORTAAL)
     )
-    concept.delete()
     aanmelding_ingediend.send(sender=Aanmelding, aanmelding=aanmelding)
     audit_change(actor, aanmelding, reason="Aanmelding ingediend", created=True, subject=aanmelder.user.bsn)
     _mail_ontvangstbewijs(aanmelding)
     # The place is taken last, in one conditional UPDATE: the row lock lives only until the commit right after,
     # so submits for the same cohort do not queue behind each other's work; a full cohort rolls everything back.
     # The live row decides (open, in its period, a place left), whatever an earlier read said.
-    genomen = (
-        Cohort.objects.filter(pk=cohort.pk)
-        .filter(catalogus.open_cohorts_q(today))
-        .update(aantal_aanmeldingen=F("aantal_aanmeldingen") + 1)
-    )
-    if not genomen:
+    if not catalogus.neem_plaats(cohort.pk, today):
         raise _geweigerd(cohort, today)
     return aanmelding
 
@@ -410,29 +418,20 @@ def onderteken_ontvangstbewijs(aanmelding: Aanmelding) -> str:
 # --- e-mail ----------------------------------------------------------------------------------------
 
 
-def _mail(
-    aanmelding: Aanmelding, sjabloon: str, sleutel: str, kanaal: str = "email", extra: dict | None = None, **context
-) -> None:
-    aanmelder = aanmelding.aanmelder
-    if aanmelder is None or not aanmelder.email:
-        return
+def _opgemaakt(aanmelding: Aanmelding, aanmelder: Aanmelder, sjabloon: str, **context) -> dict:
     with translation.override(aanmelder.taal or "nl"):
         context = {"aanmelding": aanmelding, "aanmelder": aanmelder, **context}
         onderwerp = render_to_string(f"aanmelden/email/{sjabloon}_onderwerp.txt", context).strip()
         tekst = render_to_string(f"aanmelden/email/{sjabloon}.txt", context)
-    outbox.plaats(kanaal, sleutel, {"aan": aanmelder.email, "onderwerp": onderwerp, "tekst": tekst, **(extra or {})})
+    return {"aan": aanmelder.email, "onderwerp": onderwerp, "tekst": tekst}
 
 
 def _mail_ontvangstbewijs(aanmelding: Aanmelding) -> None:
-    """Queued inside the submit transaction; the PDF is made at delivery, off the student's request."""
-    _mail(
-        aanmelding,
-        "ontvangstbewijs",
-        f"ontvangstbewijs:{aanmelding.ca_keten_id}",
-        kanaal="aanmelden.email",
-        extra={"ontvangstbewijs": str(aanmelding.ca_keten_id)},
-        controle_url=f"{settings.PUBLIC_BASE_URL}/ontvangstbewijs/controleren/",
-    )
+    """Queued inside the submit transaction with only the application's id: the text and the PDF are made at
+    delivery, by the worker, off the student's request (the receipt they show is signed and never changes)."""
+    if aanmelding.aanmelder.email:
+        sleutel = f"ontvangstbewijs:{aanmelding.ca_keten_id}"
+        outbox.plaats("aanmelden.email", sleutel, {"ontvangstbewijs": str(aanmelding.ca_keten_id)})
 
 
 @outbox.handler("aanmelden.email")
@@ -441,9 +440,13 @@ def _lever_email_met_ontvangstbewijs(payload: dict) -> None:
 
     from .ontvangstbewijs import pdf
 
-    aanmelding = Aanmelding.objects.select_related("instelling", "opleiding", "cohort").get(
-        ca_keten_id=payload["ontvangstbewijs"]
+    aanmelding = (
+        Aanmelding.objects.select_related("aanmelder", "instelling", "opleiding", "cohort")
+        .filter(ca_keten_id=payload["ontvangstbewijs"])
+        .first()
     )
+    if aanmelding is None or aanmelding.aanmelder is None or not aanmelding.aanmelder.email:
+        return  # removed or anonymised before the worker came to it: there is no one to write to
     controle_url = f"{settings.PUBLIC_BASE_URL}/ontvangstbewijs/controleren/"
     inhoud = pdf(bewijs_van(aanmelding), aanmelding.ontvangstbewijs, controle_url)
     bijlage = {
@@ -451,7 +454,8 @@ def _lever_email_met_ontvangstbewijs(payload: dict) -> None:
         "type": "application/pdf",
         "inhoud": base64.b64encode(inhoud).decode(),
     }
-    outbox.HANDLERS["email"]({**payload, "bijlagen": [bijlage]})
+    mail = _opgemaakt(aanmelding, aanmelding.aanmelder, "ontvangstbewijs", controle_url=controle_url)
+    outbox.HANDLERS["email"]({**mail, "bijlagen": [bijlage]})
 
 
 # --- statuses ------------------------------------------------------------------------------------------
@@ -494,7 +498,7 @@ def wijzig_status(
         delta = (status in BEZET_PLAATS) - (van in BEZET_PLAATS)
         if delta:
             Cohort.objects.filter(pk=aanmelding.cohort_id).update(aantal_aanmeldingen=F("aantal_aanmeldingen") + delta)
-        wijziging = StatusWijziging.objects.create(
+        wijziging = StatusWijziging(
             aanmelding=aanmelding,
             status=status,
             tijdstip=tijdstip,
@@ -502,15 +506,34 @@ def wijzig_status(
             toelichting=toelichting,
             correctie=correctie,
         )
+        voeg_in(wijziging)
         audit_change(actor, aanmelding, reason=f"Status {van} → {status}", subject=aanmelding.bsn)
-        _mail(
-            aanmelding,
-            "status",
-            f"status:{wijziging.pk}",
-            wijziging=wijziging,
-            portaal_url=f"{settings.PUBLIC_BASE_URL}/mijn-aanmeldingen/",
-        )
+        if aanmelding.aanmelder is not None and aanmelding.aanmelder.email:
+            # only the change's id: the worker writes the e-mail (the season sends ~800,000 of these)
+            outbox.plaats("aanmelden.statusmail", f"status:{wijziging.pk}", {"wijziging": wijziging.pk})
     return wijziging
+
+
+@outbox.handler("aanmelden.statusmail")
+def _lever_statusmail(payload: dict) -> None:
+    wijziging = (
+        StatusWijziging.objects.select_related(
+            "aanmelding__aanmelder", "aanmelding__opleiding", "aanmelding__instelling"
+        )
+        .filter(pk=payload["wijziging"])
+        .first()
+    )
+    aanmelder = wijziging.aanmelding.aanmelder if wijziging else None
+    if aanmelder is None or not aanmelder.email:
+        return  # removed or anonymised before the worker came to it: there is no one to write to
+    mail = _opgemaakt(
+        wijziging.aanmelding,
+        aanmelder,
+        "status",
+        wijziging=wijziging,
+        portaal_url=f"{settings.PUBLIC_BASE_URL}/mijn-aanmeldingen/",
+    )
+    outbox.HANDLERS["email"](mail)
 
 
 def trek_in(aanmelding: Aanmelding, aanmelder: Aanmelder, actor: Actor) -> StatusWijziging:

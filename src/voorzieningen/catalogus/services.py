@@ -53,6 +53,26 @@ def open_cohorts_q(today: datetime.date, prefix: str = "") -> Q:
     )
 
 
+def neem_plaats(cohort_id: int, today: datetime.date) -> bool:
+    """Take a place in the cohort if, on the live row, it is open (:func:`cohort_is_open`): one conditional UPDATE,
+    the row locked only until the caller's commit. False when the cohort is closed or the last place was just taken.
+
+    Plain SQL because every submit runs it (the query machinery cost more than the update); the rule is the one of
+    :func:`open_cohorts_q`, and ``catalogus/tests/test_plaats.py`` checks the two agree on every kind of cohort.
+    """
+    qn = connection.ops.quote_name
+    dag = connection.ops.adapt_datefield_value(today)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {qn(Cohort._meta.db_table)} SET aantal_aanmeldingen = aantal_aanmeldingen + 1"  # noqa: S608
+            " WHERE id = %s AND status = %s AND aanmelden_vanaf <= %s"
+            " AND (aanmelden_tot IS NULL OR aanmelden_tot >= %s) AND (einddatum IS NULL OR einddatum >= %s)"
+            " AND (capaciteit IS NULL OR aantal_aanmeldingen < capaciteit)",
+            [cohort_id, Cohort.Status.OPEN.value, dag, dag, dag],
+        )
+        return cursor.rowcount == 1
+
+
 def portal_opleidingen() -> QuerySet[AangebodenOpleiding]:
     """Programmes the portal may show: CENTRAAL_AANMELDEN_MBO providers, whitelist respected.
 

@@ -9,9 +9,10 @@ import datetime
 import logging
 from collections.abc import Callable
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from .invoegen import voeg_in
 from .models import OutboxBericht
 
 logger = logging.getLogger(__name__)
@@ -64,24 +65,10 @@ def plaats(kanaal: str, sleutel: str, payload: dict, groep: str = "") -> OutboxB
     return bericht
 
 
-_VELDEN = ("kanaal", "sleutel", "payload", "status", "pogingen", "volgende_poging", "laatste_fout", "aangemaakt_op",
-           "groep")  # fmt: skip
-
-
 def _voeg_toe(bericht: OutboxBericht) -> int | None:
     """One INSERT … ON CONFLICT DO NOTHING instead of SELECT + SAVEPOINT + INSERT: on the hot paths (submitting,
     routing a status to three recipients) every statement counts. The new id, or None when the key exists."""
-    velden = [OutboxBericht._meta.get_field(naam) for naam in _VELDEN]
-    qn = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {qn(OutboxBericht._meta.db_table)} ({', '.join(qn(v.column) for v in velden)}) "
-        f"VALUES ({', '.join(['%s'] * len(velden))}) ON CONFLICT ({qn('sleutel')}) DO NOTHING RETURNING {qn('id')}"
-    )
-    params = [v.get_db_prep_save(getattr(bericht, v.attname), connection) for v in velden]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rij = cursor.fetchone()
-    return rij[0] if rij else None
+    return bericht.pk if voeg_in(bericht, bij_conflict="sleutel") else None
 
 
 def lever(pk: int) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 
+from .invoegen import voeg_in
 from .middleware import current_request_id
 from .models import AuditLogEntry
 from .procesgeheugen import Procesgeheugen
@@ -56,7 +57,7 @@ def audit(
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = object_id or str(obj.pk)
-    return AuditLogEntry.objects.create(
+    entry = AuditLogEntry(
         actor_type=actor.type,
         actor_id=actor.id,
         action=action,
@@ -67,6 +68,8 @@ def audit(
         request_id=current_request_id() or "",
         extra=extra,
     )
+    voeg_in(entry)  # written on every read and change of personal data: the cheapest insert there is
+    return entry
 
 
 def audit_read(actor: Actor, obj=None, *, reason: str, **kwargs) -> AuditLogEntry:

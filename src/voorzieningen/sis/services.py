@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voorzieningen.core import outbox
+from voorzieningen.core.invoegen import voeg_in
 from voorzieningen.core.sleutels import hash_van, nieuwe_sleutel
 
 from .models import Aanlevering, Gebeurtenis, Koppelpunt, SisLogregel, SisSleutel
@@ -78,21 +79,22 @@ def koppelpunt_voor(aanbieder, moment) -> Koppelpunt:
 
 def log(aanmelding_id: int, koppelpunt_id, soort: str, detail: str = "", tijdstip=None) -> None:
     """One line in the SIS message log the institution admin reads."""
-    SisLogregel.objects.create(
-        aanmelding_id=aanmelding_id,
-        koppelpunt_id=koppelpunt_id,
-        soort=soort,
-        detail=detail[:500],
-        tijdstip=tijdstip or timezone.now(),
+    voeg_in(
+        SisLogregel(
+            aanmelding_id=aanmelding_id,
+            koppelpunt_id=koppelpunt_id,
+            soort=soort,
+            detail=detail[:500],
+            tijdstip=tijdstip or timezone.now(),
+        )
     )
 
 
 def leg_klaar(aanmelding) -> Aanlevering:
     """Put a new application in the queue of its koppelpunt (called inside the submit transaction)."""
     koppelpunt = koppelpunt_voor(aanmelding.onderwijsaanbieder, aanmelding.ingediend_op)
-    aanlevering = Aanlevering.objects.create(
-        aanmelding=aanmelding, koppelpunt=koppelpunt, in_wachtrij_sinds=aanmelding.ingediend_op
-    )
+    aanlevering = Aanlevering(aanmelding=aanmelding, koppelpunt=koppelpunt, in_wachtrij_sinds=aanmelding.ingediend_op)
+    voeg_in(aanlevering)
     _meld(koppelpunt, "NIEUW", aanmelding, aanmelding.ingediend_op)
     log(aanmelding.pk, koppelpunt.pk, SisLogregel.Soort.KLAARGEZET, koppelpunt.code, aanmelding.ingediend_op)
     if koppelpunt.stub_sis:

@@ -349,6 +349,32 @@ def test_status_mail_in_the_students_language(student_client, cohort):
     assert "New status of your application" in mail.outbox[-1].subject
 
 
+def test_the_mails_are_written_by_the_worker_and_not_to_someone_gone_by_then(student_client, cohort, monkeypatch):
+    """The outbox holds only ids (no address, no text); a student removed before delivery gets nothing, and the
+    message is done rather than a dead letter."""
+    from voorzieningen.core import outbox
+    from voorzieningen.core.models import OutboxBericht
+
+    wachtend = []
+    monkeypatch.setattr(outbox, "_after_commit", wachtend.append)  # the worker comes later
+    indienen(student_client, doorloop(student_client, cohort))
+    aanmelding = Aanmelding.objects.get()
+    services.wijzig_status(aanmelding, Status.RECEIVED, bron="instelling", actor=Actor.system("sis"))
+    services.wijzig_status(aanmelding, Status.OFFERED, bron="instelling", actor=Actor.system("sis"))
+    payloads = list(OutboxBericht.objects.order_by("pk").values_list("kanaal", "payload"))
+    assert [k for k, _ in payloads] == ["aanmelden.email", "aanmelden.statusmail", "aanmelden.statusmail"]
+    assert "student@example.nl" not in str(payloads) and "Jansen" not in str(payloads)
+
+    wachtend.pop(0)()  # the receipt goes out
+    wachtend.pop(0)()  # and the first status
+    assert [m.to for m in mail.outbox] == [["student@example.nl"]] * 2 and "Ontvangen" in mail.outbox[1].body
+    aanmelding.aanmelder.email = ""
+    aanmelding.aanmelder.save()
+    wachtend.pop(0)()
+    assert len(mail.outbox) == 2
+    assert set(OutboxBericht.objects.values_list("status", flat=True)) == {OutboxBericht.Status.AFGELEVERD}
+
+
 def test_staff_viewing_an_application_in_the_admin_is_audited_and_read_only(admin_client, student_client, cohort):
     indienen(student_client, doorloop(student_client, cohort))
     aanmelding = Aanmelding.objects.get()

@@ -319,10 +319,10 @@ def controleer(resultaat) -> list[Controle]:
         _gelijk(
             "e-mail: een bericht per statuswijziging",
             statuswijzigingen=StatusWijziging.objects.exclude(status="SUBMITTED").count(),
-            outbox_statusmails=per_kanaal["email"],
+            outbox_statusmails=per_kanaal["aanmelden.statusmail"],
         )
     )
-    in_de_outbox = per_kanaal["aanmelden.email"] + per_kanaal["email"]
+    in_de_outbox = per_kanaal["aanmelden.email"] + per_kanaal["aanmelden.statusmail"] + per_kanaal["email"]
     if resultaat.storingen and resultaat.storingen.verklaarde_mails:
         # an e-mail handed to the mail server just before the database went away is sent again (at-least-once)
         extra_mails = verloop.mails - in_de_outbox
