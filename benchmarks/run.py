@@ -61,6 +61,7 @@ def main() -> None:
         bench_seizoen,
         bench_sis,
     )
+    from voorzieningen.core import gestolen
 
     for module in [
         bench_catalogus,
@@ -74,9 +75,10 @@ def main() -> None:
         name = module.__name__.rsplit("_", 1)[-1]
         if args.only and args.only != name:
             continue
-        started = time.perf_counter()
+        started, steal = time.perf_counter(), gestolen.teller()
         module.run()
-        print(f"[{name}] done in {time.perf_counter() - started:.1f} s\n")
+        machine = gestolen.sinds(steal)
+        print(f"[{name}] done in {time.perf_counter() - started:.1f} s" + (f"; {machine}" if machine else "") + "\n")
 
 
 if __name__ == "__main__":

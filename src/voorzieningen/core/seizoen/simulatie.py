@@ -16,6 +16,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from voorzieningen.core import gestolen
+
 from . import controles, omgeving, storingen, taken
 from .omgeving import BASIS, gesimuleerde_omgeving
 from .plan import ILT_VO, Catalogus, CohortInfo, Plan, Seizoen, maak_plan, moment_op
@@ -95,6 +97,7 @@ class Resultaat:
     fases: dict[str, Fase]
     sleutels: dict[str, str]
     totaal: float = 0.0
+    gestolen: str = ""  # CPU time the shared host gave to others meanwhile (core/gestolen.py)
     controles: list = field(default_factory=list)
     storingen: Overzicht | None = None  # what the injected faults did (None: a season without faults)
 
@@ -561,6 +564,7 @@ def simuleer(inst: Instellingen) -> Resultaat:
     fases: dict[str, Fase] = {}
     uit = inst.uitvoer
     start = time.perf_counter()
+    steal = gestolen.teller()
 
     def fase(naam: str, eenheid: str = ""):
         f = fases.setdefault(naam, Fase(eenheid=eenheid))
@@ -619,6 +623,7 @@ def simuleer(inst: Instellingen) -> Resultaat:
     f.seconden = f.bezig = time.perf_counter() - t
     f.aantal = len(resultaat.controles)
     resultaat.totaal = time.perf_counter() - start
+    resultaat.gestolen = gestolen.sinds(steal)
     return resultaat
 
 

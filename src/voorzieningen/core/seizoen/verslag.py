@@ -91,8 +91,10 @@ def verslag(resultaat) -> list[str]:
         f"Doel: het hele seizoen in {DOEL_SECONDEN} s; gemeten {resultaat.totaal:.1f} s ="
         f" {resultaat.totaal / DOEL_SECONDEN:.2f}× het doel met {resultaat.instellingen.processen} proces(sen)"
         " ('bezig' = opgetelde werktijd van de processen)",
-        "",
     ]
+    if resultaat.gestolen:
+        regels.append(f"Machine: {resultaat.gestolen} (met zoveel minder rekentijd gemeten)")
+    regels.append("")
     if resultaat.storingen is not None:
         regels += [f"Storingen ({len(resultaat.storingen.storingen)} ingezet):"]
         regels += resultaat.storingen.per_storing(resultaat.seizoen)

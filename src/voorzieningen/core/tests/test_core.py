@@ -107,3 +107,23 @@ def test_a_per_process_copy_is_read_once_and_again_after_its_time(monkeypatch):
     geheugen.haal("c", lambda: laad(6))  # over the maximum: starts afresh rather than growing
     assert geheugen.haal("a", lambda: laad(7)) == 7 and gelezen == [1, 3, 4, 5, 6, 7]
     procesgeheugen.Procesgeheugen.alle.remove(geheugen)
+
+
+def test_stolen_cpu_time_is_read_and_said_as_a_share(monkeypatch, tmp_path):
+    from types import SimpleNamespace
+
+    from voorzieningen.core import gestolen
+
+    stat = tmp_path / "stat"
+    klok = iter([10.0, 110.0])
+    monkeypatch.setattr(gestolen, "PAD", str(stat))
+    monkeypatch.setattr(gestolen, "time", SimpleNamespace(monotonic=lambda: next(klok)))
+    monkeypatch.setattr(gestolen, "os", SimpleNamespace(sysconf=lambda naam: 100, cpu_count=lambda: 2))
+    stat.write_text("cpu  100 0 50 900 4 0 7 300 0 0\ncpu0 1 2 3\n")
+    begin = gestolen.teller()
+    assert begin == (3.0, 10.0)
+    stat.write_text("cpu  200 0 60 990 4 0 7 500 0 0\n")
+    assert gestolen.sinds(begin) == "2 s gestolen door de hypervisor = 1% van de CPU-tijd"  # 2 s of 100 s × 2 cores
+    assert gestolen.sinds(None) == ""
+    monkeypatch.setattr(gestolen, "PAD", str(tmp_path / "geen"))
+    assert gestolen.teller() is None  # not Linux: nothing is said
