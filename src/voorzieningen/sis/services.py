@@ -403,6 +403,20 @@ def verwerk_status(
         return StatusBericht.objects.get(koppelpunt=client.koppelpunt, bericht_id=bericht_id), False
 
 
+def verwerk_bericht(client: SisClient, d: dict):
+    """:func:`verwerk_status` for one message as the API validated it (caKetenId wins over ketenId)."""
+    return verwerk_status(
+        client,
+        bericht_id=d["berichtId"],
+        status=d["status"],
+        ca_keten_id=d.get("caKetenId"),
+        keten_id=d.get("ketenId") if not d.get("caKetenId") else None,
+        toelichting=d["toelichting"],
+        correctie=d["correctie"],
+        tijdstip=d.get("tijdstip"),
+    )
+
+
 @dataclass(frozen=True)
 class Uitkomst:
     """What became of one message of a bulk call: an HTTP-like code, the stored message, or why not."""
@@ -425,16 +439,7 @@ def verwerk_statussen(client: SisClient, berichten: list[dict]) -> list[Uitkomst
         for d in berichten:
             try:
                 with transaction.atomic():
-                    bericht, nieuw = verwerk_status(
-                        client,
-                        bericht_id=d["berichtId"],
-                        status=d["status"],
-                        ca_keten_id=d.get("caKetenId"),
-                        keten_id=d.get("ketenId") if not d.get("caKetenId") else None,
-                        toelichting=d["toelichting"],
-                        correctie=d["correctie"],
-                        tijdstip=d.get("tijdstip"),
-                    )
+                    bericht, nieuw = verwerk_bericht(client, d)
                 uitkomsten.append(Uitkomst(d["berichtId"], 201 if nieuw else 200, bericht))
             except Aanlevering.DoesNotExist:
                 uitkomsten.append(Uitkomst(d["berichtId"], 404, None, "onbekende_aanmelding", ONBEKENDE_AANMELDING))

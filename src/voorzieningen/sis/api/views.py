@@ -221,18 +221,8 @@ class Statusberichten(KoppelpuntView):
     def post(self, request, koppelpuntcode):
         data = StatusberichtSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        d = data.validated_data
         try:
-            bericht, created = services.verwerk_status(
-                self.client,
-                bericht_id=d["berichtId"],
-                status=d["status"],
-                ca_keten_id=d.get("caKetenId"),
-                keten_id=d.get("ketenId") if not d.get("caKetenId") else None,
-                toelichting=d["toelichting"],
-                correctie=d["correctie"],
-                tijdstip=d.get("tijdstip"),
-            )
+            bericht, created = services.verwerk_bericht(self.client, data.validated_data)
         except Aanlevering.DoesNotExist as e:
             raise OnbekendeAanmelding() from e
         except aanmelden.StatusNietToegestaan as e:
