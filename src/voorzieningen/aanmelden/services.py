@@ -478,12 +478,9 @@ def wijzig_status(
     if correctie and not toelichting.strip():
         raise StatusNietToegestaan(_("Een correctie van een status vraagt een reden."))
     with transaction.atomic():
-        # the row locked alone ("of self"); the joined rows are what the e-mail shows, read in the same query
-        aanmelding = (
-            Aanmelding.objects.select_for_update(of=("self",))
-            .select_related("aanmelder", "opleiding", "instelling")
-            .get(pk=aanmelding.pk)
-        )
+        # the row alone: the e-mail is written by the worker, which reads what it shows (joining the programme
+        # and institution here cost more in compiling the query than the rest of the change)
+        aanmelding = Aanmelding.objects.select_for_update().get(pk=aanmelding.pk)
         van = aanmelding.status
         if not is_toegestaan(van, status, correctie=correctie):
             raise StatusNietToegestaan(
@@ -508,8 +505,8 @@ def wijzig_status(
         )
         voeg_in(wijziging)
         audit_change(actor, aanmelding, reason=f"Status {van} → {status}", subject=aanmelding.bsn)
-        if aanmelding.aanmelder is not None and aanmelding.aanmelder.email:
-            # only the change's id: the worker writes the e-mail (the season sends ~800,000 of these)
+        if aanmelding.aanmelder_id is not None:
+            # only the change's id: the worker writes the e-mail, to the address it finds then (if any)
             outbox.plaats("aanmelden.statusmail", f"status:{wijziging.pk}", {"wijziging": wijziging.pk})
     return wijziging
 
