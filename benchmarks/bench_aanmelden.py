@@ -7,7 +7,6 @@ ceiling the domain code keeps. E-mail delivery is left to the workers (not part 
 """
 
 import json
-import os
 import resource
 import statistics
 import threading
@@ -15,6 +14,7 @@ import time
 import uuid
 
 from benchmarks.bench_catalogus import percentile
+from voorzieningen.core import gestolen
 
 CLIENTS = 20
 PER_CLIENT = 100
@@ -71,16 +71,6 @@ def _prepare(n):
         concepten.append(c)
     Concept.objects.bulk_create(concepten)
     return [(a, c.token) for a, c in zip(aanmelders, concepten, strict=True)], cohorten
-
-
-def _bezig() -> float | None:
-    """CPU seconds the whole machine spent so far, steal and idle not counted (Linux)."""
-    try:
-        with open("/proc/stat") as f:
-            v = [int(x) for x in f.readline().split()[1:8]]
-    except (OSError, ValueError):
-        return None
-    return (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def _run_threads(work, jobs):
@@ -241,11 +231,11 @@ def run() -> None:
         aanmelder, token = job
         services.dien_in(token, aanmelder, actor)
 
-    kinderen, machine = resource.getrusage(resource.RUSAGE_CHILDREN), _bezig()
+    kinderen, machine = resource.getrusage(resource.RUSAGE_CHILDREN), gestolen.bezig()
     elapsed, latencies, errors = _run_processes(submit, jobs)
     na = resource.getrusage(resource.RUSAGE_CHILDREN)
     python = (na.ru_utime + na.ru_stime - kinderen.ru_utime - kinderen.ru_stime) / n
-    machine = (_bezig() - machine) / n if machine is not None else None
+    machine = (gestolen.bezig() - machine) / n if machine is not None else None
     assert Aanmelding.objects.count() == n - len(errors), errors[:3]
     rate = len(latencies) / elapsed
     print(

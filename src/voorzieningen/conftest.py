@@ -10,15 +10,12 @@ import pytest
 def _locmem_cache(settings):
     from django.core.cache import cache
 
-    from voorzieningen.catalogus.services import vergeet_cohorten
     from voorzieningen.core.procesgeheugen import Procesgeheugen
 
     cache.clear()
-    vergeet_cohorten()  # ids repeat across tests on SQLite
-    Procesgeheugen.vergeet_alle()
+    Procesgeheugen.vergeet_alle()  # per-process copies (cohorts, reference rows): ids repeat across tests on SQLite
     yield
     cache.clear()
-    vergeet_cohorten()
     Procesgeheugen.vergeet_alle()
 
 

@@ -4,13 +4,14 @@ import copy
 import datetime
 import hmac
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+
+from voorzieningen.core.procesgeheugen import Procesgeheugen
 
 from .importers.apply import apply_batch
 from .importers.files import ImportFileError
@@ -89,8 +90,7 @@ def portal_opleidingen() -> QuerySet[AangebodenOpleiding]:
     return AangebodenOpleiding.objects.filter(Q(aanbieder_id__in=open_ids) | Q(pk__in=whitelisted))
 
 
-_VOOR_INDIENEN: dict[int, tuple[float, Cohort]] = {}
-VOOR_INDIENEN_SECONDEN = 30
+VOOR_INDIENEN = Procesgeheugen("cohorten-voor-indienen", seconden=30)
 
 
 def cohort_voor_indienen(cohort_id: int) -> Cohort:
@@ -100,20 +100,17 @@ def cohort_voor_indienen(cohort_id: int) -> Cohort:
     A stale copy only steers the first check: the place is taken by a conditional UPDATE on the live row, and a
     refusal is always checked again against the database.
     """
-    nu = time.monotonic()
-    gevonden = _VOOR_INDIENEN.get(cohort_id)
-    if gevonden is None or gevonden[0] < nu:
-        cohort = Cohort.objects.select_related("opleiding__aanbieder__instelling", "opleiding__kwalificatie").get(
+    cohort = VOOR_INDIENEN.haal(
+        cohort_id,
+        lambda: Cohort.objects.select_related("opleiding__aanbieder__instelling", "opleiding__kwalificatie").get(
             pk=cohort_id
-        )
-        if len(_VOOR_INDIENEN) > 20000:
-            _VOOR_INDIENEN.clear()
-        gevonden = _VOOR_INDIENEN[cohort_id] = (nu + VOOR_INDIENEN_SECONDEN, cohort)
-    return copy.copy(gevonden[1])  # a model's copy has its own field cache: callers cannot change the kept one
+        ),
+    )
+    return copy.copy(cohort)  # a model's copy has its own field cache: callers cannot change the kept one
 
 
 def vergeet_cohorten() -> None:
-    _VOOR_INDIENEN.clear()
+    VOOR_INDIENEN.vergeet()
 
 
 def is_portal_opleiding(opleiding: AangebodenOpleiding) -> bool:

@@ -10,14 +10,26 @@ import time
 PAD = "/proc/stat"
 
 
-def teller() -> tuple[float, float] | None:
-    """(stolen CPU seconds so far, monotonic moment); None where the kernel does not say."""
+def _cpu() -> list[int] | None:
+    """The machine's CPU counters (user nice system idle iowait irq softirq steal …) in clock ticks."""
     try:
         with open(PAD) as f:
-            velden = f.readline().split()
-        return int(velden[8]) / os.sysconf("SC_CLK_TCK"), time.monotonic()
-    except (OSError, IndexError, ValueError):
+            velden = [int(v) for v in f.readline().split()[1:]]
+        return velden if len(velden) >= 8 else None
+    except (OSError, ValueError):
         return None
+
+
+def teller() -> tuple[float, float] | None:
+    """(stolen CPU seconds so far, monotonic moment); None where the kernel does not say."""
+    velden = _cpu()
+    return None if velden is None else (velden[7] / os.sysconf("SC_CLK_TCK"), time.monotonic())
+
+
+def bezig() -> float | None:
+    """CPU seconds the machine worked so far (idle, waiting and stolen time not counted)."""
+    velden = _cpu()
+    return None if velden is None else (sum(velden[:8]) - velden[3] - velden[4] - velden[7]) / os.sysconf("SC_CLK_TCK")
 
 
 def sinds(begin: tuple[float, float] | None) -> str:

@@ -55,20 +55,15 @@ def plaats(kanaal: str, sleutel: str, payload: dict, groep: str = "") -> OutboxB
     bericht = OutboxBericht(
         kanaal=kanaal, sleutel=f"{kanaal}:{sleutel}", payload=payload, volgende_poging=nu, aangemaakt_op=nu, groep=groep
     )
-    pk = _voeg_toe(bericht)
-    if pk is None:  # placed before: the first one stands (idempotent)
+    # one INSERT … ON CONFLICT DO NOTHING: on the hot paths (submitting, routing a status to three recipients)
+    # every statement counts
+    if not voeg_in(bericht, bij_conflict="sleutel"):  # placed before: the first one stands (idempotent)
         return OutboxBericht.objects.get(sleutel=bericht.sleutel)
-    bericht.pk = pk
+    pk = bericht.pk
     from .tasks import deliver_outbox
 
     _after_commit(lambda: deliver_outbox.delay(pk))
     return bericht
-
-
-def _voeg_toe(bericht: OutboxBericht) -> int | None:
-    """One INSERT … ON CONFLICT DO NOTHING instead of SELECT + SAVEPOINT + INSERT: on the hot paths (submitting,
-    routing a status to three recipients) every statement counts. The new id, or None when the key exists."""
-    return bericht.pk if voeg_in(bericht, bij_conflict="sleutel") else None
 
 
 def lever(pk: int) -> str:

@@ -444,11 +444,16 @@ def verwerk_statussen(client: SisClient, berichten: list[dict]) -> list[Uitkomst
             except Aanlevering.DoesNotExist:
                 uitkomsten.append(Uitkomst(d["berichtId"], 404, None, "onbekende_aanmelding", ONBEKENDE_AANMELDING))
             except StatusNietToegestaan as e:
-                uitkomsten.append(Uitkomst(d["berichtId"], 409, None, "status_niet_toegestaan", str(e)))
+                uitkomsten.append(Uitkomst(d["berichtId"], 409, None, "status_niet_toegestaan", conflict_tekst(e)))
     return uitkomsten
 
 
 ONBEKENDE_AANMELDING = "Deze aanmelding bestaat niet bij dit koppelpunt."
+
+
+def conflict_tekst(fout) -> str:
+    """A refused transition, with what the SIS can do about it (single and bulk calls alike)."""
+    return f"{fout} Is dit een correctie, stuur het bericht dan met correctie=true en de reden in toelichting."
 
 
 def _verwerk(client, aanmelding, bericht_id, status, toelichting, correctie, tijdstip):

@@ -122,6 +122,7 @@ def test_stolen_cpu_time_is_read_and_said_as_a_share(monkeypatch, tmp_path):
     stat.write_text("cpu  100 0 50 900 4 0 7 300 0 0\ncpu0 1 2 3\n")
     begin = gestolen.teller()
     assert begin == (3.0, 10.0)
+    assert gestolen.bezig() == 1.57  # user + system + softirq; idle, iowait and steal are not work
     stat.write_text("cpu  200 0 60 990 4 0 7 500 0 0\n")
     assert gestolen.sinds(begin) == "2 s gestolen door de hypervisor = 1% van de CPU-tijd"  # 2 s of 100 s × 2 cores
     assert gestolen.sinds(None) == ""

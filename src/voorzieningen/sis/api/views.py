@@ -226,9 +226,7 @@ class Statusberichten(KoppelpuntView):
         except Aanlevering.DoesNotExist as e:
             raise OnbekendeAanmelding() from e
         except aanmelden.StatusNietToegestaan as e:
-            raise StatusConflict(
-                f"{e} Is dit een correctie, stuur het bericht dan met correctie=true en de reden in toelichting."
-            ) from e
+            raise StatusConflict(services.conflict_tekst(e)) from e
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(StatusberichtResultaatSerializer(bericht).data, status=code)
 

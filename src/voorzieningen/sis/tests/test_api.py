@@ -301,6 +301,7 @@ def test_many_statuses_in_one_call_each_with_its_own_outcome(client, school):
                                                           ("b-5", 409)]  # fmt: skip
     assert uit[1]["bericht"]["resultaat"] == "verwerkt" and uit[3]["bericht"] is None
     assert uit[3]["code"] == "onbekende_aanmelding" and uit[4]["code"] == "status_niet_toegestaan"
+    assert "correctie=true" in uit[4]["detail"]  # what the SIS can do about it, as with a single message
     a.refresh_from_db()
     van_k2.refresh_from_db()
     assert a.status == Status.OFFERED and van_k2.status == Status.SUBMITTED
