@@ -7,4 +7,4 @@ class KoppelpuntConfig(AppConfig):
     verbose_name = _("Koppelpunt MBO (VVA)")
 
     def ready(self):
-        from . import services  # noqa: F401 — registers the outbox handlers
+        from . import services, signals  # noqa: F401 — registers the outbox handlers and the cache's receivers

@@ -206,3 +206,18 @@ def test_a_rotated_sender_key_replaces_the_old_one():
     afzender, oud = services.maak_afzender("SIS")
     nieuw = services.vervang_sleutel(afzender)
     assert services.authenticeer(oud) is None and services.authenticeer(nieuw) == afzender
+
+
+def test_a_changed_municipal_address_is_not_used_again(django_assert_num_queries):
+    """The register is kept a minute per process; a change or removal is forgotten at once by the process that
+    made it, and a missing address is never kept (staff add it and press 'retry')."""
+    assert services._endpoint_url("0599") is None
+    endpoint = GemeenteEndpoint.objects.create(gemeentecode="0599", url="https://oud.example/berichten")
+    assert services._endpoint_url("0599") == "https://oud.example/berichten"
+    with django_assert_num_queries(0):
+        assert services._endpoint_url("0599") == "https://oud.example/berichten"  # the kept copy
+    endpoint.url = "https://nieuw.example/berichten"
+    endpoint.save()
+    assert services._endpoint_url("0599") == "https://nieuw.example/berichten"
+    endpoint.delete()
+    assert services._endpoint_url("0599") is None
