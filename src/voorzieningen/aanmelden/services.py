@@ -12,12 +12,13 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from voorzieningen.catalogus import services as catalogus
 from voorzieningen.catalogus.models import Cohort, Leertraject
 from voorzieningen.core import outbox
 from voorzieningen.core.datums import leeftijd as bereken_leeftijd
-from voorzieningen.core.invoegen import voeg_in
+from voorzieningen.core.invoegen import kolommen, uit_rij, voeg_in
 from voorzieningen.core.services import Actor, audit_change, audit_delete
 from voorzieningen.identiteit import duo
 
@@ -173,21 +174,29 @@ class Stap:
     titel: str
 
 
-def stappen(concept: Concept) -> list[Stap]:
-    from django.utils.translation import gettext as _
-
-    result = [
-        Stap("persoonsgegevens", _("Persoonsgegevens")),
-        Stap("contact", _("Contactgegevens")),
-        Stap("ouders", _("Ouders/verzorgers")),
-        Stap("vooropleiding", _("Vooropleiding")),
+_STAPPEN = {
+    slug: Stap(slug, titel)
+    for slug, titel in [
+        ("persoonsgegevens", gettext_lazy("Persoonsgegevens")),
+        ("contact", gettext_lazy("Contactgegevens")),
+        ("ouders", gettext_lazy("Ouders/verzorgers")),
+        ("vooropleiding", gettext_lazy("Vooropleiding")),
+        ("leerbedrijf", gettext_lazy("Leerbedrijf")),
+        ("toegangscode", gettext_lazy("Toegangscode")),
+        ("controleren", gettext_lazy("Controleren en indienen")),
     ]
+}
+
+
+def stappen(concept: Concept) -> list[Stap]:
+    """The wizard's steps for this draft (titles translated when shown: the submit needs only the slugs)."""
+    slugs = ["persoonsgegevens", "contact", "ouders", "vooropleiding"]
     if concept.cohort.opleiding.leertraject in BBL_TRAJECTEN:
-        result.append(Stap("leerbedrijf", _("Leerbedrijf")))
+        slugs.append("leerbedrijf")
     if concept.cohort.toegangscode:
-        result.append(Stap("toegangscode", _("Toegangscode")))
-    result.append(Stap("controleren", _("Controleren en indienen")))
-    return result
+        slugs.append("toegangscode")
+    slugs.append("controleren")
+    return [_STAPPEN[s] for s in slugs]
 
 
 def start_concept(
@@ -278,9 +287,22 @@ def snapshot(aanmelder: Aanmelder) -> dict:
         "adres": aanmelder.adres,
         "adres_handmatig": aanmelder.adres_geheim,
         "contact": {"email": aanmelder.email, "telefoon": aanmelder.telefoon},
-        "ouders": [o.as_dict() for o in aanmelder.ouders.all()],
+        "ouders": _ouders(aanmelder.pk),
         "vooropleidingen": aanmelder.vooropleidingen,
     }
+
+
+def _ouders(aanmelder_id: int) -> list[dict]:
+    """The guardians as :meth:`Ouder.as_dict` gives them, in their order, by a plain select: on every submit,
+    compiling the ORM's query for them cost more than the rest of the snapshot (docs/performance.md)."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT naam, email, telefoon FROM {qn(Ouder._meta.db_table)}"  # noqa: S608 — names only
+            " WHERE aanmelder_id = %s ORDER BY id",
+            [aanmelder_id],
+        )
+        return [{"naam": n, "email": e, "telefoon": t} for n, e, t in cursor.fetchall()]
 
 
 def dien_in(
@@ -311,13 +333,14 @@ def _neem_concept(token, aanmelder: Aanmelder) -> Concept | None:
     locked: locking the cohort and programme rows too would serialise every submit for the same programme."""
     veld = Concept._meta.get_field("token")
     tabel = connection.ops.quote_name(Concept._meta.db_table)
-    rijen = list(
-        Concept.objects.raw(
-            f"DELETE FROM {tabel} WHERE token = %s AND aanmelder_id = %s RETURNING *",  # noqa: S608 — names only
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {tabel} WHERE token = %s AND aanmelder_id = %s"  # noqa: S608 — names only
+            f" RETURNING {kolommen(Concept)}",
             [veld.get_db_prep_value(veld.to_python(token), connection), aanmelder.pk],
         )
-    )
-    return rijen[0] if rijen else None
+        rij = cursor.fetchone()
+    return uit_rij(Concept, rij) if rij else None
 
 
 def _dien_in(

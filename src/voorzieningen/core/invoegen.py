@@ -9,9 +9,47 @@ It sends no ``pre_save``/``post_save`` signals: use it only for models nothing l
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import fields as f_
+from django.db.models.fields import related
 
 GEBRUIKT: set[type] = set()  # the models written this way, for the test above
 _SQL: dict[tuple, tuple[str, list, bool]] = {}
+
+# Fields whose save conversion leaves a value of exactly this type as it is (the field's own rules: CharField's
+# to_python of a str, IntegerField's int(), BooleanField's to_python of a bool; a foreign key stores its target's
+# value). Any other value, and every other field, goes through get_db_prep_save as save() does.
+_ONGEWIJZIGD = {
+    f_.CharField: str,
+    f_.TextField: str,
+    f_.EmailField: str,
+    f_.SlugField: str,
+    f_.IntegerField: int,
+    f_.BigIntegerField: int,
+    f_.SmallIntegerField: int,
+    f_.PositiveIntegerField: int,
+    f_.PositiveSmallIntegerField: int,
+    f_.BooleanField: bool,
+}
+
+
+def _omzetter(veld, connection):
+    """How one field's value becomes its parameter: a type check that keeps it, or the full conversion."""
+    doel = veld.target_field if isinstance(veld, related.ForeignKey) else veld
+    soort = _ONGEWIJZIGD.get(type(doel))
+    if isinstance(veld, related.ForeignKey) and soort is not int:
+        soort = None  # a key to a non-integer column (uuid, text): let the field convert it
+    eigen_pre_save = type(veld).pre_save is not f_.Field.pre_save  # auto_now(_add), files
+    attname = veld.attname
+
+    def omzet(obj):
+        waarde = veld.pre_save(obj, True) if eigen_pre_save else getattr(obj, attname)
+        if waarde is None and veld.null:
+            return None
+        if soort is not None and type(waarde) is soort:
+            return waarde
+        return veld.get_db_prep_save(waarde, connection)
+
+    return omzet
 
 
 def _statement(connection, model, bij_conflict: str | None) -> tuple[str, list, bool]:
@@ -30,7 +68,7 @@ def _statement(connection, model, bij_conflict: str | None) -> tuple[str, list, 
         returning = meta.auto_field is not None and connection.features.can_return_columns_from_insert
         if returning:
             sql += f" RETURNING {qn(meta.pk.column)}"
-        gevonden = _SQL[sleutel] = (sql, velden, returning)
+        gevonden = _SQL[sleutel] = (sql, [_omzetter(f, connection) for f in velden], returning)
         GEBRUIKT.add(model)
     return gevonden
 
@@ -43,8 +81,8 @@ def voeg_in(obj, *, bij_conflict: str | None = None) -> bool:
     # the connection itself, not django.db.connection: that proxy looks the connection up again on every
     # attribute, and the fields' conversions read a few attributes each (a third of this function's time)
     connection = connections[DEFAULT_DB_ALIAS]
-    sql, velden, returning = _statement(connection, type(obj), bij_conflict)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in velden]
+    sql, omzetters, returning = _statement(connection, type(obj), bij_conflict)
+    params = [omzet(obj) for omzet in omzetters]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         if returning:
@@ -59,3 +97,47 @@ def voeg_in(obj, *, bij_conflict: str | None = None) -> bool:
                 obj.pk = cursor.lastrowid
     obj._state.adding, obj._state.db = False, connection.alias
     return True
+
+
+_LEZEN: dict[tuple, tuple[list[str], list[str], list]] = {}
+
+
+def kolommen(model, connection=None) -> str:
+    """The model's columns, quoted, in the order :func:`uit_rij` expects them (for hand-written SQL)."""
+    return _lezen(model, connection or connections[DEFAULT_DB_ALIAS])[0]
+
+
+def uit_rij(model, rij, connection=None):
+    """An instance from a row of :func:`kolommen`, converted as the ORM converts what it reads (JSON, and on
+    SQLite uuids, booleans and datetimes), for a ``DELETE … RETURNING`` or a select the hot path writes by hand."""
+    connection = connection or connections[DEFAULT_DB_ALIAS]
+    _, attnames, omzetters = _lezen(model, connection)
+    waarden = [
+        waarde if waarde is None or not stappen else _zet_om(waarde, stappen, kolom, connection)
+        for waarde, (kolom, stappen) in zip(rij, omzetters, strict=True)
+    ]
+    return model.from_db(connection.alias, attnames, waarden)
+
+
+def _zet_om(waarde, stappen, kolom, connection):
+    for stap in stappen:
+        waarde = stap(waarde, kolom, connection)
+    return waarde
+
+
+def _lezen(model, connection):
+    sleutel = (model, connection.vendor)
+    gevonden = _LEZEN.get(sleutel)
+    if gevonden is None:
+        qn = connection.ops.quote_name
+        velden = model._meta.concrete_fields
+        omzetters = []
+        for veld in velden:
+            kolom = veld.get_col(model._meta.db_table)
+            omzetters.append((kolom, connection.ops.get_db_converters(kolom) + veld.get_db_converters(connection)))
+        gevonden = _LEZEN[sleutel] = (
+            ", ".join(qn(v.column) for v in velden),
+            [v.attname for v in velden],
+            omzetters,
+        )
+    return gevonden

@@ -389,3 +389,22 @@ def test_staff_viewing_an_application_in_the_admin_is_audited_and_read_only(admi
     lijstregel = AuditLogEntry.objects.filter(action="read", object_type="aanmelden.Aanmelding", object_id="").get()
     assert lijstregel.extra["ids"] == [str(aanmelding.pk)]
     assert admin_client.post(reverse("admin:aanmelden_aanmelding_delete", args=[aanmelding.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_snapshot_holds_the_guardians_in_the_order_given_and_only_the_students_own():
+    from voorzieningen.aanmelden.models import Ouder
+    from voorzieningen.aanmelden.tests.factories import AanmelderFactory
+
+    aanmelder, ander = AanmelderFactory(), AanmelderFactory()
+    Ouder.objects.create(aanmelder=aanmelder, naam="Petra Berg", email="petra@example.nl", telefoon="0612345678")
+    Ouder.objects.create(aanmelder=ander, naam="Iemand Anders", telefoon="0687654321")
+    Ouder.objects.create(aanmelder=aanmelder, naam="Ahmed Berg", telefoon="0611111111")
+    assert (
+        services.snapshot(aanmelder)["ouders"]
+        == [o.as_dict() for o in aanmelder.ouders.all()]
+        == [
+            {"naam": "Petra Berg", "email": "petra@example.nl", "telefoon": "0612345678"},
+            {"naam": "Ahmed Berg", "email": "", "telefoon": "0611111111"},
+        ]
+    )
