@@ -15,29 +15,25 @@ from django.db.models.fields import related
 GEBRUIKT: set[type] = set()  # the models written this way, for the test above
 _SQL: dict[tuple, tuple[str, list, bool]] = {}
 
-# Fields whose save conversion leaves a value of exactly this type as it is (the field's own rules: CharField's
-# to_python of a str, IntegerField's int(), BooleanField's to_python of a bool; a foreign key stores its target's
-# value). Any other value, and every other field, goes through get_db_prep_save as save() does.
+# Fields whose save conversion leaves a value of exactly this type as it is (CharField's to_python of a str,
+# BooleanField's of a bool; a foreign key to an integer key stores the int). Any other value, and every other field,
+# goes through get_db_prep_save as save() does: integer fields too, which PostgreSQL's backend wraps in the
+# column's own integer type.
 _ONGEWIJZIGD = {
     f_.CharField: str,
     f_.TextField: str,
     f_.EmailField: str,
     f_.SlugField: str,
-    f_.IntegerField: int,
-    f_.BigIntegerField: int,
-    f_.SmallIntegerField: int,
-    f_.PositiveIntegerField: int,
-    f_.PositiveSmallIntegerField: int,
     f_.BooleanField: bool,
 }
 
 
 def _omzetter(veld, connection):
     """How one field's value becomes its parameter: a type check that keeps it, or the full conversion."""
-    doel = veld.target_field if isinstance(veld, related.ForeignKey) else veld
-    soort = _ONGEWIJZIGD.get(type(doel))
-    if isinstance(veld, related.ForeignKey) and soort is not int:
-        soort = None  # a key to a non-integer column (uuid, text): let the field convert it
+    if isinstance(veld, related.ForeignKey):
+        soort = int if isinstance(veld.target_field, f_.AutoFieldMixin) else None
+    else:
+        soort = _ONGEWIJZIGD.get(type(veld))
     eigen_pre_save = type(veld).pre_save is not f_.Field.pre_save  # auto_now(_add), files
     attname = veld.attname
 
