@@ -18,7 +18,7 @@ from voorzieningen.catalogus import services as catalogus
 from voorzieningen.catalogus.models import Cohort, Leertraject
 from voorzieningen.core import outbox
 from voorzieningen.core.datums import leeftijd as bereken_leeftijd
-from voorzieningen.core.invoegen import kolommen, uit_rij, voeg_in
+from voorzieningen.core.invoegen import gebundeld, kolommen, uit_rij, voeg_in
 from voorzieningen.core.services import Actor, audit_change, audit_delete
 from voorzieningen.identiteit import duo
 
@@ -88,6 +88,10 @@ def volgend_keten_id() -> str:
             if not updated:
                 KetenIdTeller.objects.create(pk=1, laatste=KETEN_ID_START)
             waarde = KetenIdTeller.objects.get(pk=1).laatste
+    return _keten_id(waarde)
+
+
+def _keten_id(waarde: int) -> str:
     if not KETEN_ID_START <= waarde <= KETEN_ID_EINDE:
         raise RuntimeError("De reeks ketenId's (9xxxxxxxxx) is op.")
     return str(waarde)
@@ -279,15 +283,16 @@ def andere_cohorten(cohort: Cohort, today: datetime.date, limit: int = 10) -> li
     )
 
 
-def snapshot(aanmelder: Aanmelder) -> dict:
-    """The personal data delivered to the SIS with the application, frozen at submit."""
+def snapshot(aanmelder: Aanmelder, ouders: list[dict] | None = None) -> dict:
+    """The personal data delivered to the SIS with the application, frozen at submit (``ouders``: the guardians
+    as :func:`_ouders` reads them, when the caller read them already)."""
     persoon = {k: v for k, v in aanmelder.persoon.items() if k != "adres"}
     return {
         "persoon": persoon,
         "adres": aanmelder.adres,
         "adres_handmatig": aanmelder.adres_geheim,
         "contact": {"email": aanmelder.email, "telefoon": aanmelder.telefoon},
-        "ouders": _ouders(aanmelder.pk),
+        "ouders": _ouders(aanmelder.pk) if ouders is None else ouders,
         "vooropleidingen": aanmelder.vooropleidingen,
     }
 
@@ -315,39 +320,81 @@ def dien_in(
     """
     try:
         with transaction.atomic():
-            concept = _neem_concept(concept_token, aanmelder)
-            if concept is None:
+            genomen = _neem_concept(concept_token, aanmelder)
+            if genomen is None:
                 # Submitted before (double click, back button, retry) or by a concurrent request just now.
                 return Aanmelding.objects.get(indien_token=concept_token, aanmelder=aanmelder)
-            concept.aanmelder = aanmelder
-            concept.cohort = catalogus.cohort_voor_indienen(concept.cohort_id)
-            aanmelding = _dien_in(concept, aanmelder, actor, ingediend_op)
+            genomen.concept.aanmelder = aanmelder
+            genomen.concept.cohort = catalogus.cohort_voor_indienen(genomen.concept.cohort_id)
+            aanmelding = _dien_in(genomen, aanmelder, actor, ingediend_op)
     except IntegrityError:
         return Aanmelding.objects.get(indien_token=concept_token, aanmelder=aanmelder)
     return aanmelding
 
 
-def _neem_concept(token, aanmelder: Aanmelder) -> Concept | None:
+@dataclass
+class _Genomen:
+    """A taken draft with what the application needs from the database before it is written."""
+
+    concept: Concept
+    keten_id: str
+    ouders: list[dict]
+    pk: int | None = None  # the application's key, taken from its sequence (PostgreSQL)
+
+
+_AANMELDING_REEKS: list[str] = []
+
+
+def _neem_concept(token, aanmelder: Aanmelder) -> _Genomen | None:
     """The draft, taken: read, locked and deleted in one statement. A concurrent submit of the same token waits
     for this transaction and then finds nothing (or, when this one rolled back, the draft). Only the draft row is
-    locked: locking the cohort and programme rows too would serialise every submit for the same programme."""
+    locked: locking the cohort and programme rows too would serialise every submit for the same programme.
+
+    On PostgreSQL the same statement takes the ketenId and the application's key from their sequences and reads
+    the guardians: one round trip where four were (docs/performance.md). A draft not found takes nothing.
+    """
     veld = Concept._meta.get_field("token")
-    tabel = connection.ops.quote_name(Concept._meta.db_table)
+    qn = connection.ops.quote_name
+    tabel = qn(Concept._meta.db_table)
+    params = [veld.get_db_prep_value(veld.to_python(token), connection), aanmelder.pk]
+    extra = ""
+    if connection.vendor == "postgresql":
+        extra = (
+            f", nextval('aanmelden_keten_id_seq'), nextval('{_aanmelding_reeks()}'),"
+            " (SELECT coalesce(json_agg(json_build_object('naam', naam, 'email', email, 'telefoon', telefoon)"
+            f" ORDER BY id), '[]'::json) FROM {qn(Ouder._meta.db_table)} WHERE aanmelder_id = %s)"
+        )
+        params.append(aanmelder.pk)
     with connection.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {tabel} WHERE token = %s AND aanmelder_id = %s"  # noqa: S608 — names only
-            f" RETURNING {kolommen(Concept)}",
-            [veld.get_db_prep_value(veld.to_python(token), connection), aanmelder.pk],
+            f" RETURNING {kolommen(Concept)}{extra}",
+            params,
         )
         rij = cursor.fetchone()
-    return uit_rij(Concept, rij) if rij else None
+    if rij is None:
+        return None
+    if extra:
+        *velden, keten_id, pk, ouders = rij
+        return _Genomen(uit_rij(Concept, velden), _keten_id(keten_id), ouders, pk)
+    return _Genomen(uit_rij(Concept, rij), volgend_keten_id(), _ouders(aanmelder.pk))
+
+
+def _aanmelding_reeks() -> str:
+    """The sequence of the applications' keys (asked once per process)."""
+    if not _AANMELDING_REEKS:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Aanmelding._meta.db_table])
+            _AANMELDING_REEKS.append(cursor.fetchone()[0].replace("'", "''"))
+    return _AANMELDING_REEKS[0]
 
 
 def _dien_in(
-    concept: Concept, aanmelder: Aanmelder, actor: Actor, ingediend_op: datetime.datetime | None = None
+    genomen: _Genomen, aanmelder: Aanmelder, actor: Actor, ingediend_op: datetime.datetime | None = None
 ) -> Aanmelding:
     from django.utils.translation import gettext as _
 
+    concept = genomen.concept
     problemen = ontbrekend(concept)
     if problemen:
         raise Onvolledig(" ".join(problemen), problemen=problemen)
@@ -363,7 +410,8 @@ def _dien_in(
         raise _geweigerd(cohort, today)  # checked against the live row: the first read may be half a minute old
 
     aanmelding = Aanmelding(
-        keten_id=volgend_keten_id(),
+        pk=genomen.pk,
+        keten_id=genomen.keten_id,
         indien_token=concept.token,
         aanmelder=aanmelder,
         cohort=cohort,
@@ -375,7 +423,7 @@ def _dien_in(
         status=Status.SUBMITTED,
         ingediend_op=now,
         status_gewijzigd_op=now,
-        gegevens=snapshot(aanmelder),
+        gegevens=snapshot(aanmelder, genomen.ouders),
         leerbedrijf=concept.leerbedrijf if opleiding.leertraject in BBL_TRAJECTEN else None,
         kenmerken=concept.kenmerken,
         via_deeplink=concept.via_deeplink,
@@ -385,13 +433,16 @@ def _dien_in(
     aanmelding.instelling = opleiding.aanbieder.instelling  # known already: no query for the receipt
     # everything the receipt signs is known before the row exists: one INSERT, no UPDATE after it
     aanmelding.ontvangstbewijs = onderteken_ontvangstbewijs(aanmelding)
-    voeg_in(aanmelding)
-    voeg_in(
-        StatusWijziging(aanmelding=aanmelding, status=Status.SUBMITTED, tijdstip=now, bron=StatusWijziging.Bron.PORTAAL)
-    )
-    aanmelding_ingediend.send(sender=Aanmelding, aanmelding=aanmelding)
-    audit_change(actor, aanmelding, reason="Aanmelding ingediend", created=True, subject=aanmelder.user.bsn)
-    _mail_ontvangstbewijs(aanmelding)
+    with gebundeld():  # PostgreSQL: the application and the rows that follow it as one statement
+        voeg_in(aanmelding)
+        voeg_in(
+            StatusWijziging(
+                aanmelding=aanmelding, status=Status.SUBMITTED, tijdstip=now, bron=StatusWijziging.Bron.PORTAAL
+            )
+        )
+        aanmelding_ingediend.send(sender=Aanmelding, aanmelding=aanmelding)
+        audit_change(actor, aanmelding, reason="Aanmelding ingediend", created=True, subject=aanmelder.user.bsn)
+        _mail_ontvangstbewijs(aanmelding)
     # The place is taken last, in one conditional UPDATE: the row lock lives only until the commit right after,
     # so submits for the same cohort do not queue behind each other's work; a full cohort rolls everything back.
     # The live row decides (open, in its period, a place left), whatever an earlier read said.

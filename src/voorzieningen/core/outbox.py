@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
+from . import invoegen
 from .invoegen import voeg_in
 from .models import OutboxBericht
 
@@ -57,12 +58,22 @@ def plaats(kanaal: str, sleutel: str, payload: dict, groep: str = "") -> OutboxB
     )
     # one INSERT … ON CONFLICT DO NOTHING: on the hot paths (submitting, routing a status to three recipients)
     # every statement counts
-    if not voeg_in(bericht, bij_conflict="sleutel"):  # placed before: the first one stands (idempotent)
+    geplaatst = voeg_in(bericht, bij_conflict="sleutel")
+    if geplaatst is False:  # placed before: the first one stands (idempotent)
         return OutboxBericht.objects.get(sleutel=bericht.sleutel)
-    pk = bericht.pk
     from .tasks import deliver_outbox
 
-    _after_commit(lambda: deliver_outbox.delay(pk))
+    if geplaatst:
+        pk = bericht.pk
+        _after_commit(lambda: deliver_outbox.delay(pk))
+    else:  # bundled (invoegen.gebundeld): the key is known once the bundle is sent; None if the key was taken
+
+        def bezorg():
+            if bericht.pk is not None:
+                pk = bericht.pk
+                _after_commit(lambda: deliver_outbox.delay(pk))
+
+        invoegen.daarna(bezorg)
     return bericht
 
 

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from voorzieningen.core import outbox
+from voorzieningen.core import invoegen, outbox
 from voorzieningen.core.invoegen import voeg_in
 from voorzieningen.core.sleutels import hash_van, nieuwe_sleutel
 
@@ -98,6 +98,7 @@ def leg_klaar(aanmelding) -> Aanlevering:
     _meld(koppelpunt, "NIEUW", aanmelding, aanmelding.ingediend_op)
     log(aanmelding.pk, koppelpunt.pk, SisLogregel.Soort.KLAARGEZET, koppelpunt.code, aanmelding.ingediend_op)
     if koppelpunt.stub_sis:
+        invoegen.verstuur()  # the queue entry's key is needed now (a bundled submit sets it when sent)
         sleutel = f"{aanlevering.pk}:{aanmelding.ingediend_op.isoformat()}"
         outbox.plaats("sis.stub", sleutel, {"aanlevering": aanlevering.pk})
     return aanlevering

@@ -408,3 +408,51 @@ def test_the_snapshot_holds_the_guardians_in_the_order_given_and_only_the_studen
             {"naam": "Ahmed Berg", "email": "", "telefoon": "0611111111"},
         ]
     )
+
+
+def _klaar_concept(cohort):
+    from django.utils import timezone
+
+    from voorzieningen.aanmelden.tests.factories import AanmelderFactory
+
+    aanmelder = AanmelderFactory(
+        persoon={"voornamen": "Sam", "achternaam": "Jansen", "geboortedatum": "2000-01-01"},
+        duo_opgehaald_op=timezone.now(),
+    )
+    concept = Concept(aanmelder=aanmelder, cohort=cohort)
+    concept.voltooide_stappen = [s.slug for s in services.stappen(concept)]
+    concept.save()
+    return aanmelder, concept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submit_on_postgresql_is_three_statements_and_writes_every_row(monkeypatch):
+    """The draft taken with the ids and guardians, the rows in one bundle, the place: a guard on the hot path."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from voorzieningen.core.models import OutboxBericht
+    from voorzieningen.sis.models import Aanlevering, SisLogregel
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the bundle is PostgreSQL's; SQLite writes row by row")
+    from voorzieningen.core import outbox
+
+    monkeypatch.setattr(outbox, "_after_commit", lambda func: None)  # the workers deliver, not the submit
+    cohort = CohortFactory(capaciteit=None)
+    actor = Actor.system("test")
+    for _ in range(2):  # the first sets up the koppelpunt, the second reads it into the cache
+        eerste_aanmelder, eerste = _klaar_concept(cohort)
+        services.dien_in(eerste.token, eerste_aanmelder, actor)
+    aanmelder, concept = _klaar_concept(cohort)
+    with CaptureQueriesContext(connection) as q:
+        aanmelding = services.dien_in(concept.token, aanmelder, actor)
+    statements = [x["sql"][:60] for x in q.captured_queries if x["sql"] not in ("BEGIN", "COMMIT")]
+    assert len(statements) == 3, statements
+    assert aanmelding.pk and Aanmelding.objects.get(pk=aanmelding.pk).keten_id == aanmelding.keten_id
+    assert StatusWijziging.objects.filter(aanmelding=aanmelding, status=Status.SUBMITTED).count() == 1
+    assert Aanlevering.objects.filter(aanmelding=aanmelding).count() == 1
+    assert SisLogregel.objects.filter(aanmelding=aanmelding).count() == 1
+    assert AuditLogEntry.objects.filter(object_id=str(aanmelding.pk), action="create").count() == 1
+    assert OutboxBericht.objects.filter(sleutel=f"aanmelden.email:ontvangstbewijs:{aanmelding.ca_keten_id}").exists()
+    assert not Concept.objects.filter(pk=concept.pk).exists()

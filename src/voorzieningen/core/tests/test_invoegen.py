@@ -101,3 +101,101 @@ def test_a_row_read_by_hand_becomes_the_instance_the_orm_reads():
         assert getattr(gelezen, veld.attname) == getattr(orm, veld.attname), veld.name
         assert type(getattr(gelezen, veld.attname)) is type(getattr(orm, veld.attname)), veld.name
     assert not gelezen._state.adding and gelezen.token == concept.token
+
+
+def _regel(**kwargs):
+    return AuditLogEntry(
+        **{"actor_type": "system", "actor_id": "s", "action": "read", "object_type": "x", "reason": "r", **kwargs}
+    )
+
+
+def _statements(queries):
+    return [q["sql"] for q in queries if q["sql"] not in ("BEGIN", "COMMIT")]
+
+
+def test_a_bundle_writes_its_rows_in_one_statement_on_postgresql_and_row_by_row_on_sqlite():
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    nu = timezone.now()
+    regels = [_regel(), _regel()]
+    bericht = OutboxBericht(kanaal="email", sleutel="email:b", payload={}, volgende_poging=nu)
+    with transaction.atomic(), CaptureQueriesContext(connection) as q:
+        with invoegen.gebundeld():
+            for regel in regels:
+                voeg_in(regel)
+            voeg_in(bericht, bij_conflict="sleutel")
+            if connection.vendor == "postgresql":
+                assert regels[0].pk is None and _statements(q.captured_queries) == []  # not sent yet
+    assert len(_statements(q.captured_queries)) == (1 if connection.vendor == "postgresql" else 3)
+    assert all(r.pk and not r._state.adding for r in [*regels, bericht])
+    assert AuditLogEntry.objects.filter(pk__in=[r.pk for r in regels]).count() == 2
+    assert OutboxBericht.objects.get(pk=bericht.pk).sleutel == "email:b"
+
+
+def test_in_a_bundle_a_key_set_beforehand_is_written_and_a_lost_conflict_keeps_no_key():
+    from django.db import transaction
+
+    nu = timezone.now()
+    OutboxBericht.objects.create(kanaal="email", sleutel="email:bestaat", payload={"eerste": 1}, volgende_poging=nu)
+    vooraf = _regel(pk=987654)
+    tweede = OutboxBericht(kanaal="email", sleutel="email:bestaat", payload={"tweede": 2}, volgende_poging=nu)
+    with transaction.atomic(), invoegen.gebundeld():
+        voeg_in(vooraf)
+        geplaatst = voeg_in(tweede, bij_conflict="sleutel")
+    assert AuditLogEntry.objects.filter(pk=987654).exists()
+    assert geplaatst is not True and tweede.pk is None  # None (bundled) on PostgreSQL, False on SQLite
+    assert list(OutboxBericht.objects.values_list("payload", flat=True)) == [{"eerste": 1}]
+
+
+def test_rows_inserted_in_a_nested_block_go_at_once_so_its_rollback_undoes_them():
+    from django.db import transaction
+
+    with transaction.atomic(), invoegen.gebundeld():
+        buiten = _regel(reason="buiten")
+        voeg_in(buiten)
+        try:
+            with transaction.atomic():
+                binnen = _regel(reason="binnen")
+                voeg_in(binnen)
+                assert binnen.pk is not None  # written now, inside the savepoint
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        invoegen.verstuur()
+        assert buiten.pk is not None
+    assert list(AuditLogEntry.objects.values_list("reason", flat=True)) == ["buiten"]
+
+
+def test_a_bundle_that_raises_sends_nothing():
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic(), invoegen.gebundeld():
+        voeg_in(_regel())
+        raise RuntimeError("stop")
+    from django.db import connection
+
+    assert getattr(connection, "_invoeg_bundel", None) is None and not AuditLogEntry.objects.exists()
+
+
+def test_psycopg_still_has_the_query_cache_limits_the_bundle_raises():
+    _queries = pytest.importorskip("psycopg._queries")
+    from voorzieningen.core.apps import PSYCOPG_QUERY_CACHE
+
+    for naam, waarde in PSYCOPG_QUERY_CACHE.items():
+        assert getattr(_queries, naam) >= waarde, f"psycopg renamed {naam}: the bundled submit is converted anew"
+
+
+def test_a_bundled_outbox_message_is_handed_to_the_workers_only_once_its_key_is_known(monkeypatch):
+    from django.db import transaction
+
+    from voorzieningen.core import outbox
+    from voorzieningen.core.tasks import deliver_outbox
+
+    gegeven = []
+    monkeypatch.setattr(outbox, "_after_commit", lambda func: func())  # at once, as the test suite runs them
+    monkeypatch.setattr(deliver_outbox, "delay", gegeven.append)
+    with transaction.atomic(), invoegen.gebundeld():
+        bericht = outbox.plaats("email", "gebundeld", {"x": 1})
+        outbox.plaats("email", "gebundeld", {"x": 2})  # the same key: the first one stands, nothing to hand over
+    assert gegeven == [bericht.pk] and bericht.pk is not None
