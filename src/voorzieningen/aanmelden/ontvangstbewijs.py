@@ -345,6 +345,7 @@ def _pdf_teken(ch: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=4096)  # the receipt's fixed sentences and labels come back for every PDF
 def pdf_tekst(tekst: str) -> str:
     """Transliterate what the core fonts cannot show; the code stays the authoritative, exact text."""
     out = []
@@ -372,7 +373,6 @@ def pdf(bewijs: Bewijs, code: str, controle_url: str) -> bytes:
     The code is also stored in the keywords so ``verify-receipt --file`` can read it back.
     """
     from fpdf import FPDF
-    from fpdf.fonts import FontFace
 
     with translation.override("nl"):
         regels = velden(bewijs)
@@ -409,34 +409,24 @@ def pdf(bewijs: Bewijs, code: str, controle_url: str) -> bytes:
     doc.add_page()
 
     doc.set_font("Helvetica", style="B", size=18)
-    doc.multi_cell(0, 9, pdf_tekst(titel), new_x="LMARGIN", new_y="NEXT")
+    _alinea(doc, 9, pdf_tekst(titel))
     doc.set_font("Helvetica", style="I", size=12)
-    doc.multi_cell(0, 7, "Application receipt", new_x="LMARGIN", new_y="NEXT")
+    _alinea(doc, 7, "Application receipt")
     doc.ln(4)
 
     doc.set_font("Helvetica", size=10)
-    with doc.table(
-        col_widths=(55, 115),
-        first_row_as_headings=False,
-        text_align="LEFT",
-        line_height=6,
-        padding=1.5,
-        headings_style=FontFace(emphasis="BOLD"),
-    ) as table:
-        for label, waarde in regels:
-            row = table.row()
-            row.cell(pdf_tekst(label), style=FontFace(emphasis="BOLD"))
-            row.cell(pdf_tekst(waarde))
+    for label, waarde in regels:
+        _tabelrij(doc, pdf_tekst(label), pdf_tekst(waarde))
     doc.ln(5)
 
-    doc.multi_cell(0, 5, pdf_tekst(uitleg), align="L", new_x="LMARGIN", new_y="NEXT")
+    _alinea(doc, 5, pdf_tekst(uitleg))
     if any(pdf_tekst(waarde) != waarde for _label, waarde in regels):
         doc.ln(2)
-        doc.multi_cell(0, 5, pdf_tekst(vereenvoudigd), align="L", new_x="LMARGIN", new_y="NEXT")
+        _alinea(doc, 5, pdf_tekst(vereenvoudigd))
     doc.ln(4)
 
     doc.set_font("Helvetica", style="B", size=10)
-    doc.multi_cell(0, 6, pdf_tekst(code_kop), new_x="LMARGIN", new_y="NEXT")
+    _alinea(doc, 6, pdf_tekst(code_kop))
     doc.set_font("Courier", size=8)
     width = 80  # Courier 8 pt: 80 characters fit the 170 mm text width
     for start in range(0, len(code), width):
@@ -444,8 +434,90 @@ def pdf(bewijs: Bewijs, code: str, controle_url: str) -> bytes:
     doc.ln(4)
 
     doc.set_font("Helvetica", size=10)
-    doc.multi_cell(0, 5, pdf_tekst(controle), align="L", new_x="LMARGIN", new_y="NEXT")
+    _alinea(doc, 5, pdf_tekst(controle))
     doc.set_text_color(0, 0, 238)
     doc.set_font("Helvetica", style="U", size=10)
-    doc.multi_cell(0, 5, pdf_tekst(controle_url), link=_link(controle_url, code), new_x="LMARGIN", new_y="NEXT")
+    _alinea(doc, 5, pdf_tekst(controle_url), link=_link(controle_url, code))
     return bytes(doc.output())
+
+
+# The layout breaks its own lines: fpdf2's multi_cell and table measure the whole line again for every character
+# they add, which made a receipt cost 11–15 ms (40 ms on a busy host) of a season's workers, one PDF per application
+# (docs/performance.md). Words are measured once each; the lines are written with cell(), which does not break.
+KOLOMMEN = (55, 115)  # mm: label and value, 170 mm together
+CEL_MARGE = 1.5  # mm of padding inside a table cell
+REGELHOOGTE_TABEL = 6
+
+
+def regels_van(tekst: str, breedte: float, meet) -> list[str]:
+    """Greedy word wrap of ``tekst`` to lines no wider than ``breedte`` by ``meet`` (a string's width); a word
+    wider than a line is broken between characters. Runs of spaces become one; a newline always breaks."""
+    regels: list[str] = []
+    spatie = meet(" ")
+    for alinea in tekst.split("\n"):
+        huidig, breed = "", 0.0
+        for woord in alinea.split():
+            w = meet(woord)
+            if huidig and breed + spatie + w <= breedte:
+                huidig, breed = f"{huidig} {woord}", breed + spatie + w
+                continue
+            if huidig:
+                regels.append(huidig)
+            huidig, breed = "", 0.0
+            if w <= breedte:
+                huidig, breed = woord, w
+                continue
+            for teken in woord:  # longer than a line (a URL, a code): break between characters
+                t = meet(teken)
+                if huidig and breed + t > breedte:
+                    regels.append(huidig)
+                    huidig, breed = "", 0.0
+                huidig, breed = huidig + teken, breed + t
+        regels.append(huidig)
+    return regels
+
+
+def meter(doc):
+    """A string's width in the current core font, from the font's own character widths: what get_string_width
+    gives (without spacing or stretching, which the receipt does not use) at a fraction of its cost."""
+    breedtes, schaal = doc.current_font.cw, doc.font_size_pt * 0.001 / doc.k
+
+    def meet(tekst: str) -> float:
+        try:
+            return sum(breedtes[c] for c in tekst) * schaal
+        except KeyError:  # not in the font's table: let fpdf2 decide
+            return doc.get_string_width(tekst)
+
+    return meet
+
+
+def _alinea(doc, hoogte: float, tekst: str, link: str = "") -> None:
+    """A paragraph over the full text width, as multi_cell(0, …) placed it (the cell margin on both sides)."""
+    breedte = doc.epw - 2 * doc.c_margin
+    for regel in regels_van(tekst, breedte, meter(doc)):
+        doc.cell(0, hoogte, regel, new_x="LMARGIN", new_y="NEXT", link=link)
+
+
+def _tabelrij(doc, label: str, waarde: str) -> None:
+    """One bordered row of the two-column table: the label bold, each cell padded, the row as high as its
+    tallest cell; a row that does not fit the page goes to the next one whole."""
+    breedtes = [k - 2 * CEL_MARGE - 2 * doc.c_margin for k in KOLOMMEN]
+    doc.set_font(style="B")
+    label_regels = regels_van(label, breedtes[0], meter(doc))
+    doc.set_font(style="")
+    waarde_regels = regels_van(waarde, breedtes[1], meter(doc))
+    hoogte = max(len(label_regels), len(waarde_regels)) * REGELHOOGTE_TABEL + 2 * CEL_MARGE
+    if doc.will_page_break(hoogte):
+        doc.add_page()
+    x, y = doc.l_margin, doc.get_y()
+    for kolom, (breedte, cel_regels, stijl) in enumerate(
+        [(KOLOMMEN[0], label_regels, "B"), (KOLOMMEN[1], waarde_regels, "")]
+    ):
+        links = x + sum(KOLOMMEN[:kolom])
+        doc.rect(links, y, breedte, hoogte)
+        doc.set_font(style=stijl)
+        for i, regel in enumerate(cel_regels):
+            doc.set_xy(links + CEL_MARGE, y + CEL_MARGE + i * REGELHOOGTE_TABEL)
+            doc.cell(breedte - 2 * CEL_MARGE, REGELHOOGTE_TABEL, regel)
+    doc.set_font(style="")
+    doc.set_xy(x, y + hoogte)

@@ -325,6 +325,73 @@ def test_pdf_never_crashes_on_arbitrary_text(values):
     assert code_uit_pdf(pdf(bewijs, code, CONTROLE_URL)) == code
 
 
+def _getoonde_tekst(document: bytes) -> list[str]:
+    """The strings the PDF's pages show, in drawing order (fpdf2 writes core-font text as '(…) Tj')."""
+    import re
+    import zlib
+
+    teksten = []
+    for stroom in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", document, re.S):
+        try:
+            inhoud = zlib.decompress(stroom)
+        except zlib.error:
+            continue
+        for ruw in re.findall(rb"\(((?:\\.|[^\\)])*)\) Tj", inhoud):
+            teksten.append(re.sub(rb"\\(.)", rb"\1", ruw).decode("windows-1252"))
+    return teksten
+
+
+def test_pdf_shows_every_label_and_value_and_no_line_is_wider_than_its_column():
+    from fpdf import FPDF
+
+    lang = "Stichting Regionaal Opleidingencentrum " * 4
+    bewijs = make(instelling=lang.strip(), opleiding="Medewerker-ICT-support-en-netwerkbeheer-" * 5)
+    document = pdf(bewijs, onderteken(bewijs), CONTROLE_URL)
+    getoond = _getoonde_tekst(document)
+    alles = " ".join(getoond)
+    for label, waarde in ontvangstbewijs.velden(bewijs):
+        assert label in getoond  # labels fit on one line
+        # wrapped values: their characters in order, only the breaks differ
+        assert "".join(waarde.split()) in "".join(alles.split()), label
+    assert "Dit bewijs is digitaal ondertekend" in alles and CONTROLE_URL in getoond
+    doc = FPDF(unit="mm", format="A4")
+    doc.set_font("Helvetica", size=10)
+    kolom = ontvangstbewijs.KOLOMMEN[1] - 2 * ontvangstbewijs.CEL_MARGE - 2 * doc.c_margin
+    waarden = {"".join(w.split()) for _, w in ontvangstbewijs.velden(bewijs)}
+    for regel in getoond:
+        if any("".join(regel.split()) in w for w in waarden) and len(regel) > 1:
+            assert doc.get_string_width(regel) <= kolom + 1e-6, regel
+
+
+@given(
+    st.text(st.characters(codec="cp1252", exclude_categories=["Cc", "Cs"]), max_size=300),
+    st.floats(min_value=5, max_value=170),
+)
+def test_word_wrap_keeps_every_character_and_keeps_lines_within_the_width(tekst, breedte):
+    from fpdf import FPDF
+
+    doc = FPDF(unit="mm", format="A4")
+    doc.core_fonts_encoding = ontvangstbewijs.PDF_ENCODING
+    doc.set_font("Helvetica", size=10)
+    meet = ontvangstbewijs.meter(doc)
+    regels = ontvangstbewijs.regels_van(tekst, breedte, meet)
+    assert "".join("".join(regels).split()) == "".join(tekst.split())
+    for regel in regels:
+        assert len(regel) <= 1 or meet(regel) <= breedte + 1e-6, regel
+        assert regel == regel.strip() and "  " not in regel
+
+
+@given(st.text(st.characters(codec="cp1252", exclude_categories=["Cc", "Cs"]), max_size=80))
+def test_the_width_from_the_font_table_is_fpdfs_own(tekst):
+    from fpdf import FPDF
+
+    doc = FPDF(unit="mm", format="A4")
+    doc.core_fonts_encoding = ontvangstbewijs.PDF_ENCODING
+    for familie, stijl, grootte in [("Helvetica", "", 10), ("Helvetica", "B", 10), ("Helvetica", "B", 18)]:
+        doc.set_font(familie, style=stijl, size=grootte)
+        assert abs(ontvangstbewijs.meter(doc)(tekst) - doc.get_string_width(tekst)) < 1e-6
+
+
 def test_submission_time_is_shown_in_dutch_local_time():
     regels = dict(ontvangstbewijs.velden(make(ingediend_op="2026-03-31T22:00:00Z")))
     assert regels["Ingediend op"].startswith("1 april 2026, 00:00:00 (Nederlandse tijd)")
