@@ -82,7 +82,7 @@ class Bewijs:
     ingediend_op: str  # ISO 8601 in UTC ('Z' or +00:00), the server's clock at submission
 
     def as_dict(self) -> dict[str, str]:
-        return dataclasses.asdict(self)
+        return dict(vars(self))  # the fields in their order; asdict's deep copy is for values that are not str
 
     @classmethod
     def from_dict(cls, data: object) -> Bewijs:

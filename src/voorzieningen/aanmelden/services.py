@@ -443,10 +443,12 @@ def _dien_in(
         aanmelding_ingediend.send(sender=Aanmelding, aanmelding=aanmelding)
         audit_change(actor, aanmelding, reason="Aanmelding ingediend", created=True, subject=aanmelder.user.bsn)
         _mail_ontvangstbewijs(aanmelding)
-    # The place is taken last, in one conditional UPDATE: the row lock lives only until the commit right after,
-    # so submits for the same cohort do not queue behind each other's work; a full cohort rolls everything back.
-    # The live row decides (open, in its period, a place left), whatever an earlier read said.
-    if not catalogus.neem_plaats(cohort.pk, today):
+        # The place is taken last (with the bundle, on PostgreSQL), in one conditional UPDATE: the row lock lives
+        # only until the commit right after, so submits for the same cohort do not queue behind each other's work;
+        # a full cohort rolls everything back. The live row decides (open, in its period, a place left), whatever
+        # an earlier read said.
+        plaats = catalogus.neem_plaats_gebundeld(cohort.pk, today)
+    if plaats.rijen != 1:
         raise _geweigerd(cohort, today)
     return aanmelding
 

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from voorzieningen.core import invoegen
 from voorzieningen.core.procesgeheugen import Procesgeheugen
 
 from .importers.apply import apply_batch
@@ -61,17 +62,21 @@ def neem_plaats(cohort_id: int, today: datetime.date) -> bool:
     Plain SQL because every submit runs it (the query machinery cost more than the update); the rule is the one of
     :func:`open_cohorts_q`, and ``catalogus/tests/test_plaats.py`` checks the two agree on every kind of cohort.
     """
+    return neem_plaats_gebundeld(cohort_id, today).rijen == 1
+
+
+def neem_plaats_gebundeld(cohort_id: int, today: datetime.date) -> invoegen.Bijgewerkt:
+    """:func:`neem_plaats` sent with the caller's open bundle (``core.invoegen.gebundeld``): its ``rijen`` is 1
+    once the bundle is sent when a place was taken."""
     qn = connection.ops.quote_name
     dag = connection.ops.adapt_datefield_value(today)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {qn(Cohort._meta.db_table)} SET aantal_aanmeldingen = aantal_aanmeldingen + 1"  # noqa: S608
-            " WHERE id = %s AND status = %s AND aanmelden_vanaf <= %s"
-            " AND (aanmelden_tot IS NULL OR aanmelden_tot >= %s) AND (einddatum IS NULL OR einddatum >= %s)"
-            " AND (capaciteit IS NULL OR aantal_aanmeldingen < capaciteit)",
-            [cohort_id, Cohort.Status.OPEN.value, dag, dag, dag],
-        )
-        return cursor.rowcount == 1
+    return invoegen.werk_bij(
+        f"UPDATE {qn(Cohort._meta.db_table)} SET aantal_aanmeldingen = aantal_aanmeldingen + 1"  # noqa: S608
+        " WHERE id = %s AND status = %s AND aanmelden_vanaf <= %s"
+        " AND (aanmelden_tot IS NULL OR aanmelden_tot >= %s) AND (einddatum IS NULL OR einddatum >= %s)"
+        " AND (capaciteit IS NULL OR aantal_aanmeldingen < capaciteit)",
+        [cohort_id, Cohort.Status.OPEN.value, dag, dag, dag],
+    )
 
 
 def portal_opleidingen() -> QuerySet[AangebodenOpleiding]:

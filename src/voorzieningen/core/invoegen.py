@@ -9,6 +9,7 @@ It sends no ``pre_save``/``post_save`` signals: use it only for models nothing l
 """
 
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import fields as f_
@@ -105,6 +106,27 @@ def voeg_in(obj, *, bij_conflict: str | None = None) -> bool | None:
     return True
 
 
+@dataclass
+class Bijgewerkt:
+    """What an UPDATE sent with a bundle changed: the number of rows, once the bundle is sent."""
+
+    rijen: int | None = None
+
+
+def werk_bij(sql: str, params: list) -> Bijgewerkt:
+    """An UPDATE (no RETURNING of its own) sent with the open bundle, or at once when none is open."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    uitkomst = Bijgewerkt()
+    bundel = getattr(connection, "_invoeg_bundel", None)
+    if bundel is not None and bundel.diepte == len(connection.savepoint_ids):
+        bundel.rijen.append((uitkomst, f"{sql} RETURNING 1", params))
+        return uitkomst
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        uitkomst.rijen = cursor.rowcount
+    return uitkomst
+
+
 class _Bundel:
     def __init__(self, diepte: int):
         self.diepte = diepte  # rows inserted inside a nested atomic block go at once: its rollback must undo them
@@ -114,8 +136,9 @@ class _Bundel:
 
 @contextmanager
 def gebundeld():
-    """The rows :func:`voeg_in` writes inside this block go to PostgreSQL as one statement when it ends (or at
-    :func:`verstuur`): one round trip and one statement's overhead in Django and psycopg instead of one per row.
+    """The rows :func:`voeg_in` writes inside this block (and the updates of :func:`werk_bij`) go to PostgreSQL as
+    one statement when it ends (or at :func:`verstuur`): one round trip and one statement's overhead in Django and
+    psycopg instead of one per row.
 
     For the submit, whose six rows made half its statements (docs/performance.md). The rows of one bundle are
     written by one statement, so they must not rely on each other's key order, and nothing inside may read a key
@@ -146,17 +169,31 @@ def verstuur() -> None:
         delen.append(f"r{i} AS ({sql})")
         params.extend(p)
     qn = connection.ops.quote_name
-    keuze = ", ".join(f"(SELECT {qn(rij[0]._meta.pk.column)} FROM r{i})" for i, rij in enumerate(rijen))
+    keuze = ", ".join(
+        f"(SELECT count(*) FROM r{i})"
+        if isinstance(obj, Bijgewerkt)
+        else f"(SELECT {qn(obj._meta.pk.column)} FROM r{i})"
+        for i, (obj, _, _) in enumerate(rijen)
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"WITH {', '.join(delen)} SELECT {keuze}", params)
         sleutels = cursor.fetchone()
     for (obj, _, _), pk in zip(rijen, sleutels, strict=True):
-        if pk is not None:
+        if isinstance(obj, Bijgewerkt):
+            obj.rijen = pk
+        elif pk is not None:
             obj.pk = pk
             obj._state.adding, obj._state.db = False, connection.alias
     daarna, bundel.daarna = bundel.daarna, []
     for func in daarna:
         func()
+
+
+def _keuze(obj, i: int, connection) -> str:
+    """What the bundle's final SELECT reads of its i-th part: the new row's key, or how many rows an update hit."""
+    if isinstance(obj, Bijgewerkt):
+        return f"(SELECT count(*) FROM r{i})"
+    return f"(SELECT {connection.ops.quote_name(obj._meta.pk.column)} FROM r{i})"
 
 
 def daarna(func) -> None:

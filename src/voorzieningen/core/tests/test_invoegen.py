@@ -199,3 +199,16 @@ def test_a_bundled_outbox_message_is_handed_to_the_workers_only_once_its_key_is_
         bericht = outbox.plaats("email", "gebundeld", {"x": 1})
         outbox.plaats("email", "gebundeld", {"x": 2})  # the same key: the first one stands, nothing to hand over
     assert gegeven == [bericht.pk] and bericht.pk is not None
+
+
+def test_an_update_in_a_bundle_reports_the_rows_it_changed_once_sent():
+    from django.db import transaction
+
+    regel = _regel(reason="voor")
+    voeg_in(regel)
+    with transaction.atomic(), invoegen.gebundeld():
+        geraakt = invoegen.werk_bij("UPDATE core_auditlogentry SET reason = %s WHERE id = %s", ["na", regel.pk])
+        gemist = invoegen.werk_bij("UPDATE core_auditlogentry SET reason = %s WHERE id = %s", ["na", -1])
+        voeg_in(_regel(reason="erbij"))
+    assert (geraakt.rijen, gemist.rijen) == (1, 0)
+    assert AuditLogEntry.objects.get(pk=regel.pk).reason == "na"
