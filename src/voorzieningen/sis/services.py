@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import hmac
+import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from voorzieningen.core import invoegen, outbox
 from voorzieningen.core.invoegen import voeg_in
+from voorzieningen.core.procesgeheugen import Procesgeheugen
 from voorzieningen.core.sleutels import hash_van, nieuwe_sleutel
 
 from .models import Aanlevering, Gebeurtenis, Koppelpunt, SisLogregel, SisSleutel
@@ -29,26 +31,46 @@ class GeenActieveSchool(Exception):
         super().__init__(_("geen actieve school gevonden"))
 
 
-def _cache_sleutel(instelling_id: int) -> str:
-    return f"sis:koppelpunten:{instelling_id}"
+def _versie_sleutel(instelling_id: int) -> str:
+    return f"sis:koppelpunten:versie:{instelling_id}"
+
+
+# An institution's koppelpunten are kept per process, checked on every read against a version in the shared cache:
+# reading that short string costs little, while unpickling the koppelpunten from the cache on every submit was a
+# twentieth of the submit (docs/performance.md). A change sets a new version, so every process reads them again.
+KOPPELPUNTEN = Procesgeheugen("sis-koppelpunten", seconden=300)
 
 
 def vergeet_koppelpunten(instelling_id: int) -> None:
-    """Called on every change of a koppelpunt or its aanbieders (signals), so the cache never routes wrongly."""
-    cache.delete(_cache_sleutel(instelling_id))
+    """Called on every change of a koppelpunt or its aanbieders (signals), so the copies never route wrongly: now,
+    and again after the commit (a process that read the rows in between read them from before the change)."""
+
+    def nieuwe_versie():
+        cache.set(_versie_sleutel(instelling_id), uuid.uuid4().hex, None)
+        KOPPELPUNTEN.vergeet_sleutel(instelling_id)
+
+    nieuwe_versie()
+    transaction.on_commit(nieuwe_versie)
 
 
 def _koppelpunten(instelling_id: int) -> list[tuple[Koppelpunt, frozenset[int]]]:
-    """An institution's koppelpunten with their aanbieders, read once and cached: every submit needs them."""
-    sleutel = _cache_sleutel(instelling_id)
-    rijen = cache.get(sleutel)
-    if rijen is None:
-        rijen = [
+    """An institution's koppelpunten with their aanbieders: every submit needs them."""
+    versie = cache.get(_versie_sleutel(instelling_id))
+    if versie is None:  # never changed, or evicted: a fresh version, so no copy from before the eviction matches
+        cache.add(_versie_sleutel(instelling_id), uuid.uuid4().hex, None)
+        versie = cache.get(_versie_sleutel(instelling_id))
+
+    def laad():
+        return versie, [
             (k, frozenset(a.pk for a in k.aanbieders.all()))
             for k in Koppelpunt.objects.filter(instelling_id=instelling_id).prefetch_related("aanbieders")
         ]
-        cache.set(sleutel, rijen, 300)
-    return rijen
+
+    gevonden = KOPPELPUNTEN.haal(instelling_id, laad)
+    if gevonden[0] != versie:  # changed since this process read them
+        KOPPELPUNTEN.vergeet_sleutel(instelling_id)
+        gevonden = KOPPELPUNTEN.haal(instelling_id, laad)
+    return gevonden[1]
 
 
 def koppelpunt_voor(aanbieder, moment) -> Koppelpunt:

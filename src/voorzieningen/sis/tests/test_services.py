@@ -46,6 +46,25 @@ class TestRouting:
         extra.delete()
         assert services.koppelpunt_voor(aanbieder, timezone.now()) == standaard
 
+    def test_a_change_made_by_another_process_reaches_this_ones_copy_through_the_shared_version(self):
+        from django.core.cache import cache
+
+        aanbieder = AanbiederFactory()
+        standaard = _koppelpunt(aanbieder.instelling, "25LX", standaard=True)
+        extra = _koppelpunt(aanbieder.instelling, "25LX-X")
+        assert services.koppelpunt_voor(aanbieder, timezone.now()) == standaard  # this process's copy
+        # another process adds the aanbieder (no signal here) and sets a new version in the shared cache
+        extra.aanbieders.through.objects.bulk_create(
+            [extra.aanbieders.through(koppelpunt=extra, onderwijsaanbieder=aanbieder)]
+        )
+        assert services.koppelpunt_voor(aanbieder, timezone.now()) == standaard  # not yet told
+        cache.set(services._versie_sleutel(aanbieder.instelling_id), "een-andere-versie", None)
+        assert services.koppelpunt_voor(aanbieder, timezone.now()) == extra
+        # an evicted version counts as a change too
+        extra.aanbieders.through.objects.filter(koppelpunt=extra).delete()
+        cache.delete(services._versie_sleutel(aanbieder.instelling_id))
+        assert services.koppelpunt_voor(aanbieder, timezone.now()) == standaard
+
     def test_an_institution_without_koppelpunt_gets_its_default_one_named_after_the_brin(self):
         aanbieder = AanbiederFactory()
         koppelpunt = services.koppelpunt_voor(aanbieder, timezone.now())
