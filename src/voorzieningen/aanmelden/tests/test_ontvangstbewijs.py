@@ -33,6 +33,7 @@ from voorzieningen.aanmelden.ontvangstbewijs import (
     publieke_sleutel_b64,
     publieke_sleutel_pem,
 )
+from voorzieningen.core.tests.pdftekst import getoonde_tekst
 
 # Fallback URLconf for the view tests while urls.py does not mount the views yet; the real project
 # URLconf is included because base.html links to its pages.
@@ -325,29 +326,13 @@ def test_pdf_never_crashes_on_arbitrary_text(values):
     assert code_uit_pdf(pdf(bewijs, code, CONTROLE_URL)) == code
 
 
-def _getoonde_tekst(document: bytes) -> list[str]:
-    """The strings the PDF's pages show, in drawing order (fpdf2 writes core-font text as '(…) Tj')."""
-    import re
-    import zlib
-
-    teksten = []
-    for stroom in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", document, re.S):
-        try:
-            inhoud = zlib.decompress(stroom)
-        except zlib.error:
-            continue
-        for ruw in re.findall(rb"\(((?:\\.|[^\\)])*)\) Tj", inhoud):
-            teksten.append(re.sub(rb"\\(.)", rb"\1", ruw).decode("windows-1252"))
-    return teksten
-
-
 def test_pdf_shows_every_label_and_value_and_no_line_is_wider_than_its_column():
     from fpdf import FPDF
 
     lang = "Stichting Regionaal Opleidingencentrum " * 4
     bewijs = make(instelling=lang.strip(), opleiding="Medewerker-ICT-support-en-netwerkbeheer-" * 5)
     document = pdf(bewijs, onderteken(bewijs), CONTROLE_URL)
-    getoond = _getoonde_tekst(document)
+    getoond = getoonde_tekst(document)
     alles = " ".join(getoond)
     for label, waarde in ontvangstbewijs.velden(bewijs):
         assert label in getoond  # labels fit on one line

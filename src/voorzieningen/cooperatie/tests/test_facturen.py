@@ -22,6 +22,7 @@ from voorzieningen.cooperatie.models import (
 from voorzieningen.cooperatie.profielen import MBO
 from voorzieningen.core.models import AuditLogEntry
 from voorzieningen.core.services import Actor
+from voorzieningen.core.tests.pdftekst import getoonde_tekst
 
 from .factories import ContactpersoonFactory, CooperatieFactory
 from .factories_dienst import AfnameFactory, DeelnemertellingFactory, FacturatiegegevensFactory, mbo_lid
@@ -365,18 +366,7 @@ def test_a_concept_pdf_says_it_is_no_invoice(lid):
 
 
 def _pdf_tekst(inhoud: bytes) -> str:
-    """The text drawn on the pages (fpdf2 compresses its page streams with zlib)."""
-    import re
-    import zlib
-
-    teksten = []
-    for stroom in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", inhoud, re.S):
-        try:
-            stroom = zlib.decompress(stroom)
-        except zlib.error:
-            pass
-        teksten += [t.decode("cp1252") for t in re.findall(rb"\((.*?)\)\s*Tj", stroom)]
-    return " ".join(teksten).replace("\\(", "(").replace("\\)", ")")
+    return " ".join(getoonde_tekst(inhoud))
 
 
 # --- Participant-count import -----------------------------------------------------------------------------------------
