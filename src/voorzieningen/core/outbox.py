@@ -80,16 +80,12 @@ def plaats(kanaal: str, sleutel: str, payload: dict, groep: str = "") -> OutboxB
 def lever(pk: int) -> str:
     """Deliver one message now; returns its new status. Safe to call twice (a delivered one is skipped)."""
     with transaction.atomic():
-        bericht = (
-            OutboxBericht.objects.select_for_update(skip_locked=True)
-            .filter(pk=pk, status=OutboxBericht.Status.WACHTEND)
-            .first()
-        )
+        bericht = _neem(pk)
         if bericht is None:
             return "overgeslagen"
         if bericht.groep and _eerdere_open(bericht):
             bericht.laatste_fout = WACHT
-            bericht.save(update_fields=["laatste_fout"])  # the earlier one wakes it up once delivered
+            invoegen.werk_velden_bij(bericht, ("laatste_fout",))  # the earlier one wakes it up once delivered
             return "wacht op eerder bericht"
         volgende = None
         bericht.pogingen += 1
@@ -111,7 +107,7 @@ def lever(pk: int) -> str:
             bericht.laatste_fout = ""
             volgende = _volgende_in_groep(bericht)
             bericht.groep = ""  # the group names the application: it goes with the content
-        bericht.save()
+        invoegen.werk_velden_bij(bericht, GEWIJZIGD_BIJ_LEVEREN)
     if bericht.status == OutboxBericht.Status.AFGELEVERD and volgende:
         from .tasks import deliver_outbox
 
@@ -119,25 +115,55 @@ def lever(pk: int) -> str:
     return bericht.status
 
 
+# Every message passes these statements once or more (a season: millions); they are written out and kept, as
+# the submit's are (core/invoegen.py), instead of compiled by the ORM for every message.
+GEWIJZIGD_BIJ_LEVEREN = ("status", "pogingen", "laatste_fout", "volgende_poging", "afgeleverd_op", "payload", "groep")
+
+
+def _sql(tekst: str) -> str:
+    from django.db import connection
+
+    return tekst.format(t=connection.ops.quote_name(OutboxBericht._meta.db_table))
+
+
+def _neem(pk: int) -> OutboxBericht | None:
+    """The message when it is still waiting, locked; None when delivered, or being delivered by another worker."""
+    from django.db import connection
+
+    slot = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _sql(f"SELECT {invoegen.kolommen(OutboxBericht)} FROM {{t}} WHERE id = %s AND status = %s{slot}"),
+            [pk, OutboxBericht.Status.WACHTEND.value],
+        )
+        rij = cursor.fetchone()
+    return invoegen.uit_rij(OutboxBericht, rij) if rij else None
+
+
 def _eerdere_open(bericht: OutboxBericht) -> bool:
-    return (
-        OutboxBericht.objects.filter(groep=bericht.groep, pk__lt=bericht.pk)
-        .exclude(status=OutboxBericht.Status.AFGELEVERD)
-        .exists()
-    )
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _sql("SELECT 1 FROM {t} WHERE groep = %s AND id < %s AND status <> %s LIMIT 1"),
+            [bericht.groep, bericht.pk, OutboxBericht.Status.AFGELEVERD.value],
+        )
+        return cursor.fetchone() is not None
 
 
 def _volgende_in_groep(bericht: OutboxBericht) -> int | None:
     """The next message of the group, only when it already tried and waited: otherwise its own task is still
     coming, and a second one would be wasted work (the beat picks up anything missed)."""
+    from django.db import connection
+
     if not bericht.groep:
         return None
-    volgende = (
-        OutboxBericht.objects.filter(groep=bericht.groep, pk__gt=bericht.pk, status=OutboxBericht.Status.WACHTEND)
-        .order_by("pk")
-        .values_list("pk", "laatste_fout")
-        .first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _sql("SELECT id, laatste_fout FROM {t} WHERE groep = %s AND id > %s AND status = %s ORDER BY id LIMIT 1"),
+            [bericht.groep, bericht.pk, OutboxBericht.Status.WACHTEND.value],
+        )
+        volgende = cursor.fetchone()
     return volgende[0] if volgende and volgende[1] == WACHT else None
 
 

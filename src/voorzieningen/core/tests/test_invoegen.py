@@ -212,3 +212,16 @@ def test_an_update_in_a_bundle_reports_the_rows_it_changed_once_sent():
         voeg_in(_regel(reason="erbij"))
     assert (geraakt.rijen, gemist.rijen) == (1, 0)
     assert AuditLogEntry.objects.get(pk=regel.pk).reason == "na"
+
+
+def test_updating_named_fields_writes_those_and_leaves_the_rest_as_stored():
+    nu = timezone.now()
+    bericht = OutboxBericht.objects.create(kanaal="email", sleutel="email:u", payload={"a": 1}, volgende_poging=nu)
+    aangemaakt = OutboxBericht.objects.get(pk=bericht.pk).aangemaakt_op
+    bericht.payload, bericht.pogingen, bericht.status, bericht.kanaal = {}, 3, "afgeleverd", "niet-dit"
+    assert invoegen.werk_velden_bij(bericht, ("payload", "pogingen", "status")) == 1
+    opgeslagen = OutboxBericht.objects.get(pk=bericht.pk)
+    assert (opgeslagen.payload, opgeslagen.pogingen, opgeslagen.status) == ({}, 3, "afgeleverd")
+    assert opgeslagen.kanaal == "email" and opgeslagen.aangemaakt_op == aangemaakt
+    bericht.pk = -1
+    assert invoegen.werk_velden_bij(bericht, ("status",)) == 0
