@@ -86,8 +86,8 @@ def voeg_in(obj, *, bij_conflict: str | None = None) -> bool | None:
     met_sleutel = obj.pk is not None and obj._meta.auto_field is not None
     sql, omzetters, returning = _statement(connection, type(obj), bij_conflict, met_sleutel)
     params = [omzet(obj) for omzet in omzetters]
-    bundel = getattr(connection, "_invoeg_bundel", None)
-    if bundel is not None and returning and bundel.diepte == len(connection.savepoint_ids):
+    bundel = _open_bundel(connection)
+    if bundel is not None and returning:
         bundel.rijen.append((obj, sql, params))
         return None
     with connection.cursor() as cursor:
@@ -117,14 +117,21 @@ def werk_bij(sql: str, params: list) -> Bijgewerkt:
     """An UPDATE (no RETURNING of its own) sent with the open bundle, or at once when none is open."""
     connection = connections[DEFAULT_DB_ALIAS]
     uitkomst = Bijgewerkt()
-    bundel = getattr(connection, "_invoeg_bundel", None)
-    if bundel is not None and bundel.diepte == len(connection.savepoint_ids):
+    bundel = _open_bundel(connection)
+    if bundel is not None:
         bundel.rijen.append((uitkomst, f"{sql} RETURNING 1", params))
         return uitkomst
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         uitkomst.rijen = cursor.rowcount
     return uitkomst
+
+
+def _open_bundel(connection) -> "_Bundel | None":
+    """The bundle a statement may join: one is open, and no nested atomic block began since (its rollback must
+    undo what it wrote, so such rows go at once)."""
+    bundel = getattr(connection, "_invoeg_bundel", None)
+    return bundel if bundel is not None and bundel.diepte == len(connection.savepoint_ids) else None
 
 
 class _Bundel:
