@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from voorzieningen.catalogus import services as catalogus
 from voorzieningen.catalogus.models import Cohort, Leertraject
-from voorzieningen.core import outbox
+from voorzieningen.core import invoegen, outbox
 from voorzieningen.core.datums import leeftijd as bereken_leeftijd
 from voorzieningen.core.invoegen import gebundeld, kolommen, uit_rij, voeg_in
 from voorzieningen.core.services import Actor, audit_change, audit_delete
@@ -510,18 +510,47 @@ def _mail_ontvangstbewijs(aanmelding: Aanmelding) -> None:
         outbox.plaats("aanmelden.email", sleutel, {"ontvangstbewijs": str(aanmelding.ca_keten_id)})
 
 
+def _voor_mail(voorwaarde: str, waarde, *, wijziging: bool = False):
+    """The application with its student, institution, programme and cohort (what the e-mails show), and with
+    ``wijziging`` the status change it is about, by one plain join: the workers write an e-mail for every submit
+    and status change. None when the application (or the change) or its student is gone."""
+    from voorzieningen.catalogus.models import AangebodenOpleiding, Instelling
+
+    delen = [(Aanmelder, "a", "aanmelder_id"), (Instelling, "i", "instelling_id"),
+             (AangebodenOpleiding, "o", "opleiding_id"), (Cohort, "c", "cohort_id")]  # fmt: skip
+    kolommen_ = [invoegen.kolommen(Aanmelding, alias="m")] + [invoegen.kolommen(m, alias=a) for m, a, _ in delen]
+    van = f"{invoegen.tabel(Aanmelding)} m"
+    if wijziging:
+        kolommen_.append(invoegen.kolommen(StatusWijziging, alias="w"))
+        van = f"{invoegen.tabel(StatusWijziging)} w JOIN {van} ON m.id = w.aanmelding_id"
+    joins = " ".join(f"JOIN {invoegen.tabel(m)} {a} ON {a}.id = m.{fk}" for m, a, fk in delen)
+    modellen = [Aanmelding, *(m for m, _, _ in delen), *([StatusWijziging] if wijziging else [])]
+    gelezen = invoegen.lees(
+        f"SELECT {', '.join(kolommen_)} FROM {van} {joins} WHERE {voorwaarde}",  # noqa: S608 — names from models
+        [waarde],
+        *modellen,
+    )
+    if gelezen is None:
+        return None
+    aanmelding, aanmelder, instelling, opleiding, cohort, *rest = gelezen
+    aanmelding.aanmelder, aanmelding.instelling = aanmelder, instelling
+    aanmelding.opleiding, aanmelding.cohort = opleiding, cohort
+    if wijziging:
+        rest[0].aanmelding = aanmelding
+        return aanmelding, rest[0]
+    return (aanmelding,)
+
+
 @outbox.handler("aanmelden.email")
 def _lever_email_met_ontvangstbewijs(payload: dict) -> None:
     import base64
 
     from .ontvangstbewijs import pdf
 
-    aanmelding = (
-        Aanmelding.objects.select_related("aanmelder", "instelling", "opleiding", "cohort")
-        .filter(ca_keten_id=payload["ontvangstbewijs"])
-        .first()
-    )
-    if aanmelding is None or aanmelding.aanmelder is None or not aanmelding.aanmelder.email:
+    ca_keten_id = Aanmelding._meta.get_field("ca_keten_id").get_db_prep_value(payload["ontvangstbewijs"], connection)
+    gelezen = _voor_mail("m.ca_keten_id = %s", ca_keten_id)
+    aanmelding = gelezen[0] if gelezen else None
+    if aanmelding is None or not aanmelding.aanmelder.email:
         return  # removed or anonymised before the worker came to it: there is no one to write to
     controle_url = f"{settings.PUBLIC_BASE_URL}/ontvangstbewijs/controleren/"
     inhoud = pdf(bewijs_van(aanmelding), aanmelding.ontvangstbewijs, controle_url)
@@ -546,17 +575,21 @@ def wijzig_status(
     toelichting: str = "",
     correctie: bool = False,
     tijdstip: datetime.datetime | None = None,
+    savepoint: bool = True,
 ) -> StatusWijziging:
-    """Validated status change; capacity follows it; the student gets an e-mail."""
+    """Validated status change; capacity follows it; the student gets an e-mail.
+
+    ``savepoint=False``: the caller holds a savepoint around the call and rolls it back on any exception, so this
+    needs none of its own (the SIS intake, where each savepoint is two statements per message)."""
     from django.utils.translation import gettext as _
 
     status = Status(status)
     if correctie and not toelichting.strip():
         raise StatusNietToegestaan(_("Een correctie van een status vraagt een reden."))
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         # the row alone: the e-mail is written by the worker, which reads what it shows (joining the programme
         # and institution here cost more in compiling the query than the rest of the change)
-        aanmelding = Aanmelding.objects.select_for_update().get(pk=aanmelding.pk)
+        aanmelding = _vergrendeld(aanmelding.pk)
         van = aanmelding.status
         if not is_toegestaan(van, status, correctie=correctie):
             raise StatusNietToegestaan(
@@ -567,10 +600,10 @@ def wijzig_status(
             )
         tijdstip = tijdstip or timezone.now()
         aanmelding.status, aanmelding.status_gewijzigd_op = status, tijdstip
-        aanmelding.save(update_fields=["status", "status_gewijzigd_op"])
+        invoegen.werk_velden_bij(aanmelding, ("status", "status_gewijzigd_op"))
         delta = (status in BEZET_PLAATS) - (van in BEZET_PLAATS)
         if delta:
-            Cohort.objects.filter(pk=aanmelding.cohort_id).update(aantal_aanmeldingen=F("aantal_aanmeldingen") + delta)
+            catalogus.tel_plaatsen(aanmelding.cohort_id, delta)
         wijziging = StatusWijziging(
             aanmelding=aanmelding,
             status=status,
@@ -587,18 +620,26 @@ def wijzig_status(
     return wijziging
 
 
+def _vergrendeld(pk: int) -> Aanmelding:
+    """The application's row, locked until the commit: a plain statement, as every status message reads it."""
+    aanmelding = invoegen.lees(
+        f"SELECT {invoegen.kolommen(Aanmelding)} FROM {invoegen.tabel(Aanmelding)} WHERE id = %s"  # noqa: S608
+        f"{invoegen.voor_update()}",
+        [pk],
+        Aanmelding,
+    )
+    if aanmelding is None:
+        raise Aanmelding.DoesNotExist("Aanmelding matching query does not exist.")
+    return aanmelding
+
+
 @outbox.handler("aanmelden.statusmail")
 def _lever_statusmail(payload: dict) -> None:
-    wijziging = (
-        StatusWijziging.objects.select_related(
-            "aanmelding__aanmelder", "aanmelding__opleiding", "aanmelding__instelling"
-        )
-        .filter(pk=payload["wijziging"])
-        .first()
-    )
-    aanmelder = wijziging.aanmelding.aanmelder if wijziging else None
-    if aanmelder is None or not aanmelder.email:
+    gelezen = _voor_mail("w.id = %s", payload["wijziging"], wijziging=True)
+    if gelezen is None or not gelezen[0].aanmelder.email:
         return  # removed or anonymised before the worker came to it: there is no one to write to
+    aanmelding, wijziging = gelezen
+    aanmelder = aanmelding.aanmelder
     mail = _opgemaakt(
         wijziging.aanmelding,
         aanmelder,

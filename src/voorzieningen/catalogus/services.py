@@ -79,6 +79,16 @@ def neem_plaats_gebundeld(cohort_id: int, today: datetime.date) -> invoegen.Bijg
     )
 
 
+def tel_plaatsen(cohort_id: int, delta: int) -> None:
+    """A status change freed a place or took one again (``aanmelden.BEZET_PLAATS``): no rule applies, since a
+    student already offered a place keeps it even when the cohort filled up meanwhile. Plain SQL, as above:
+    every status message may run it."""
+    invoegen.werk_bij(
+        f"UPDATE {invoegen.tabel(Cohort)} SET aantal_aanmeldingen = aantal_aanmeldingen + %s WHERE id = %s",  # noqa: S608
+        [delta, cohort_id],
+    )
+
+
 def portal_opleidingen() -> QuerySet[AangebodenOpleiding]:
     """Programmes the portal may show: CENTRAAL_AANMELDEN_MBO providers, whitelist respected.
 

@@ -175,13 +175,7 @@ def verstuur() -> None:
     for i, (_, sql, p) in enumerate(rijen):
         delen.append(f"r{i} AS ({sql})")
         params.extend(p)
-    qn = connection.ops.quote_name
-    keuze = ", ".join(
-        f"(SELECT count(*) FROM r{i})"
-        if isinstance(obj, Bijgewerkt)
-        else f"(SELECT {qn(obj._meta.pk.column)} FROM r{i})"
-        for i, (obj, _, _) in enumerate(rijen)
-    )
+    keuze = ", ".join(_keuze(obj, i, connection) for i, (obj, _, _) in enumerate(rijen))
     with connection.cursor() as cursor:
         cursor.execute(f"WITH {', '.join(delen)} SELECT {keuze}", params)
         sleutels = cursor.fetchone()
@@ -239,9 +233,10 @@ def werk_velden_bij(obj, velden: tuple[str, ...]) -> int:
 _LEZEN: dict[tuple, tuple[list[str], list[str], list]] = {}
 
 
-def kolommen(model, connection=None) -> str:
-    """The model's columns, quoted, in the order :func:`uit_rij` expects them (for hand-written SQL)."""
-    return _lezen(model, connection or connections[DEFAULT_DB_ALIAS])[0]
+def kolommen(model, connection=None, alias: str = "") -> str:
+    """The model's columns, quoted (prefixed with ``alias.`` for a join), in the order :func:`uit_rij` expects."""
+    namen = _lezen(model, connection or connections[DEFAULT_DB_ALIAS])[0]
+    return ", ".join(f"{alias}.{n}" for n in namen) if alias else ", ".join(namen)
 
 
 def uit_rij(model, rij, connection=None):
@@ -254,6 +249,38 @@ def uit_rij(model, rij, connection=None):
         for waarde, (kolom, stappen) in zip(rij, omzetters, strict=True)
     ]
     return model.from_db(connection.alias, attnames, waarden)
+
+
+def lees(sql: str, params, *modellen):
+    """The first row of a hand-written SELECT as instances: its columns are ``kolommen(m)`` of each model in turn
+    (a join reads several models from one row). One instance for one model, a tuple for more; None without a row.
+
+    For the reads every status message or delivery does, which the ORM would compile anew each time (its
+    ``SQLCompiler`` was a third of a bulk status call, docs/performance.md)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rij = cursor.fetchone()
+    if rij is None:
+        return None
+    gelezen, begin = [], 0
+    for model in modellen:
+        eind = begin + len(_lezen(model, connection)[1])
+        gelezen.append(uit_rij(model, rij[begin:eind], connection))
+        begin = eind
+    if begin != len(rij):
+        raise ValueError(f"{len(rij)} kolommen gelezen, {begin} verwacht voor {modellen}")
+    return gelezen[0] if len(gelezen) == 1 else tuple(gelezen)
+
+
+def voor_update(connection=None) -> str:
+    """`` FOR UPDATE`` where the database locks rows that way (PostgreSQL); SQLite locks the whole file."""
+    connection = connection or connections[DEFAULT_DB_ALIAS]
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""
+
+
+def tabel(model, connection=None) -> str:
+    return (connection or connections[DEFAULT_DB_ALIAS]).ops.quote_name(model._meta.db_table)
 
 
 def _zet_om(waarde, stappen, kolom, connection):
@@ -273,7 +300,7 @@ def _lezen(model, connection):
             kolom = veld.get_col(model._meta.db_table)
             omzetters.append((kolom, connection.ops.get_db_converters(kolom) + veld.get_db_converters(connection)))
         gevonden = _LEZEN[sleutel] = (
-            ", ".join(qn(v.column) for v in velden),
+            [qn(v.column) for v in velden],
             [v.attname for v in velden],
             omzetters,
         )

@@ -9,7 +9,7 @@ import datetime
 import logging
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from . import invoegen
@@ -121,29 +121,22 @@ GEWIJZIGD_BIJ_LEVEREN = ("status", "pogingen", "laatste_fout", "volgende_poging"
 
 
 def _sql(tekst: str) -> str:
-    from django.db import connection
-
-    return tekst.format(t=connection.ops.quote_name(OutboxBericht._meta.db_table))
+    return tekst.format(t=invoegen.tabel(OutboxBericht))
 
 
 def _neem(pk: int) -> OutboxBericht | None:
     """The message when it is still waiting, locked; None when delivered, or being delivered by another worker."""
-    from django.db import connection
-
+    connection = connections[DEFAULT_DB_ALIAS]
     slot = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _sql(f"SELECT {invoegen.kolommen(OutboxBericht)} FROM {{t}} WHERE id = %s AND status = %s{slot}"),
-            [pk, OutboxBericht.Status.WACHTEND.value],
-        )
-        rij = cursor.fetchone()
-    return invoegen.uit_rij(OutboxBericht, rij) if rij else None
+    return invoegen.lees(
+        _sql(f"SELECT {invoegen.kolommen(OutboxBericht)} FROM {{t}} WHERE id = %s AND status = %s{slot}"),
+        [pk, OutboxBericht.Status.WACHTEND.value],
+        OutboxBericht,
+    )
 
 
 def _eerdere_open(bericht: OutboxBericht) -> bool:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(
             _sql("SELECT 1 FROM {t} WHERE groep = %s AND id < %s AND status <> %s LIMIT 1"),
             [bericht.groep, bericht.pk, OutboxBericht.Status.AFGELEVERD.value],
@@ -154,11 +147,9 @@ def _eerdere_open(bericht: OutboxBericht) -> bool:
 def _volgende_in_groep(bericht: OutboxBericht) -> int | None:
     """The next message of the group, only when it already tried and waited: otherwise its own task is still
     coming, and a second one would be wasted work (the beat picks up anything missed)."""
-    from django.db import connection
-
     if not bericht.groep:
         return None
-    with connection.cursor() as cursor:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(
             _sql("SELECT id, laatste_fout FROM {t} WHERE groep = %s AND id > %s AND status = %s ORDER BY id LIMIT 1"),
             [bericht.groep, bericht.pk, OutboxBericht.Status.WACHTEND.value],

@@ -17,6 +17,7 @@ from django.utils import timezone
 import requests
 
 from voorzieningen.core import outbox
+from voorzieningen.core.invoegen import voeg_in
 from voorzieningen.core.models import Gemeente, OutboxBericht
 from voorzieningen.core.procesgeheugen import Procesgeheugen
 from voorzieningen.core.services import Actor, audit_disclose
@@ -129,14 +130,16 @@ def ontvang(afzender: Afzender, bericht: Statusbericht, *, van_portaal: bool = F
             return bestaand, False
     besluit = routering.routeer(bericht.voor_routering(), context())
     try:
-        with transaction.atomic():
-            log = Routering.objects.create(
+        # a savepoint for the IntegrityError below; the portal's ids cannot collide, and its caller holds one
+        with transaction.atomic(savepoint=not van_portaal):
+            log = Routering(
                 afzender=afzender,
                 bericht_id=bericht.bericht_id,
                 ontvangers=besluit.ontvangers,
                 niet_naar=besluit.niet_naar,
                 sandbox=afzender.sandbox,
             )
+            voeg_in(log)  # one per status message: the cached insert (a resent id raises IntegrityError here)
             if not afzender.sandbox:
                 audit_disclose(
                     Actor.system(f"koppelpunt-afzender:{afzender.pk}"),

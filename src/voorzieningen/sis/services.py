@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -253,18 +253,39 @@ def authenticeer(code: str, token: str) -> SisClient | None:
     One query on every API call: the key with its koppelpunt. Only when that fails is the code looked up on its
     own, to tell 'geen actieve school gevonden' (404) from a wrong key (401).
     """
-    sleutel = (
-        SisSleutel.objects.select_related("koppelpunt__instelling")
-        .filter(sleutel_hash=hash_van(token), ingetrokken_op__isnull=True, koppelpunt__code=code)
-        .first()
-    )
+    sleutel = _sleutel_met_koppelpunt(code, hash_van(token))
     koppelpunt = sleutel.koppelpunt if sleutel else None
     if koppelpunt is None or koppelpunt.code != code or not _in_werking(koppelpunt):
         actief_koppelpunt(code)  # raises GeenActieveSchool for an unknown, inactive or differently cased code
         return None
     if sleutel.laatst_gebruikt_op is None or (timezone.now() - sleutel.laatst_gebruikt_op).total_seconds() > 60:
-        SisSleutel.objects.filter(pk=sleutel.pk).update(laatst_gebruikt_op=timezone.now())
+        sleutel.laatst_gebruikt_op = timezone.now()
+        invoegen.werk_velden_bij(sleutel, ("laatst_gebruikt_op",))
     return SisClient(koppelpunt, sleutel)
+
+
+def _sleutel_met_koppelpunt(code: str, sleutel_hash: str) -> SisSleutel | None:
+    """The unrevoked key with its koppelpunt and institution, by one plain join: every API call asks (compiled by
+    the ORM it was a tenth of a season, docs/performance.md)."""
+    from voorzieningen.catalogus.models import Instelling
+
+    gelezen = invoegen.lees(
+        f"SELECT {invoegen.kolommen(SisSleutel, alias='s')}, {invoegen.kolommen(Koppelpunt, alias='k')},"
+        f" {invoegen.kolommen(Instelling, alias='i')}"
+        f" FROM {invoegen.tabel(SisSleutel)} s JOIN {invoegen.tabel(Koppelpunt)} k ON k.id = s.koppelpunt_id"
+        f" JOIN {invoegen.tabel(Instelling)} i ON i.id = k.instelling_id"
+        " WHERE s.sleutel_hash = %s AND s.ingetrokken_op IS NULL AND k.code = %s",  # noqa: S608
+        [sleutel_hash, code],
+        SisSleutel,
+        Koppelpunt,
+        Instelling,
+    )
+    if gelezen is None:
+        return None
+    sleutel, koppelpunt, instelling = gelezen
+    koppelpunt.instelling = instelling
+    sleutel.koppelpunt = koppelpunt
+    return sleutel
 
 
 def zet_terug_in_wachtrij(aanleveringen, door: str = "") -> int:
@@ -350,12 +371,44 @@ def aanlevering_van(koppelpunt: Koppelpunt, *, ca_keten_id=None, keten_id=None, 
 
     ``volledig`` joins what the full representation shows; acknowledgements and statuses need only the row.
     """
-    qs = Aanlevering.objects.select_related("aanmelding__instelling").filter(koppelpunt=koppelpunt)
-    if volledig:
-        qs = qs.select_related(*VOLLEDIG)
+    if not volledig:
+        return _aanlevering_met_instelling(koppelpunt.pk, ca_keten_id, keten_id)
+    qs = Aanlevering.objects.select_related("aanmelding__instelling", *VOLLEDIG).filter(koppelpunt=koppelpunt)
     if ca_keten_id:
         return qs.get(aanmelding__ca_keten_id=ca_keten_id)
     return qs.get(aanmelding__keten_id=keten_id)
+
+
+def _aanlevering_met_instelling(koppelpunt_id: int, ca_keten_id, keten_id) -> Aanlevering:
+    """The queue entry, its application and institution by one plain join: every status message reads them.
+
+    ``ca_keten_id`` and ``keten_id`` are each unique, so a row is the one; none is ``Aanlevering.DoesNotExist``
+    as ``get()`` would raise it."""
+    from voorzieningen.aanmelden.models import Aanmelding
+    from voorzieningen.catalogus.models import Instelling
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    if ca_keten_id:
+        veld, waarde = (
+            "ca_keten_id",
+            Aanmelding._meta.get_field("ca_keten_id").get_db_prep_value(ca_keten_id, connection),
+        )
+    else:
+        veld, waarde = "keten_id", keten_id
+    sql = (
+        f"SELECT {invoegen.kolommen(Aanlevering, alias='l')}, {invoegen.kolommen(Aanmelding, alias='m')},"
+        f" {invoegen.kolommen(Instelling, alias='i')}"
+        f" FROM {invoegen.tabel(Aanlevering)} l JOIN {invoegen.tabel(Aanmelding)} m ON m.id = l.aanmelding_id"
+        f" JOIN {invoegen.tabel(Instelling)} i ON i.id = m.instelling_id"
+        f" WHERE l.koppelpunt_id = %s AND m.{veld} = %s"  # noqa: S608 — names from the models, values as parameters
+    )
+    gelezen = invoegen.lees(sql, [koppelpunt_id, waarde], Aanlevering, Aanmelding, Instelling)
+    if gelezen is None:
+        raise Aanlevering.DoesNotExist("Aanlevering matching query does not exist.")
+    aanlevering, aanmelding, instelling = gelezen
+    aanmelding.instelling = instelling
+    aanlevering.aanmelding = aanmelding
+    return aanlevering
 
 
 @transaction.atomic  # four writes, one commit: each commit waits for the WAL flush (~1 ms)
@@ -415,7 +468,7 @@ def verwerk_status(
     """Apply a SIS status message once per message id; returns (StatusBericht, created)."""
     from .models import StatusBericht
 
-    bestaand = StatusBericht.objects.filter(koppelpunt=client.koppelpunt, bericht_id=bericht_id).first()
+    bestaand = _eerder_bericht(client.koppelpunt.pk, bericht_id)
     if bestaand:
         return bestaand, False
     aanlevering = aanlevering_van(client.koppelpunt, ca_keten_id=ca_keten_id, keten_id=keten_id)
@@ -424,6 +477,18 @@ def verwerk_status(
         return _verwerk(client, aanmelding, bericht_id, status, toelichting, correctie, tijdstip), True
     except IntegrityError:  # the same message id arrived twice at once; the other one was applied
         return StatusBericht.objects.get(koppelpunt=client.koppelpunt, bericht_id=bericht_id), False
+
+
+def _eerder_bericht(koppelpunt_id: int, bericht_id: str):
+    """A message id this koppelpunt sent before (unique per koppelpunt): asked for every message, mostly in vain."""
+    from .models import StatusBericht
+
+    return invoegen.lees(
+        f"SELECT {invoegen.kolommen(StatusBericht)} FROM {invoegen.tabel(StatusBericht)}"
+        " WHERE koppelpunt_id = %s AND bericht_id = %s",  # noqa: S608
+        [koppelpunt_id, bericht_id],
+        StatusBericht,
+    )
 
 
 def verwerk_bericht(client: SisClient, d: dict):
@@ -460,9 +525,8 @@ def verwerk_statussen(client: SisClient, berichten: list[dict]) -> list[Uitkomst
     uitkomsten = []
     with transaction.atomic():
         for d in berichten:
-            try:
-                with transaction.atomic():
-                    bericht, nieuw = verwerk_bericht(client, d)
+            try:  # a message that fails is undone by the savepoint of its own writes (_verwerk): none needed here
+                bericht, nieuw = verwerk_bericht(client, d)
                 uitkomsten.append(Uitkomst(d["berichtId"], 201 if nieuw else 200, bericht))
             except Aanlevering.DoesNotExist:
                 uitkomsten.append(Uitkomst(d["berichtId"], 404, None, "onbekende_aanmelding", ONBEKENDE_AANMELDING))
@@ -498,15 +562,17 @@ def _verwerk(client, aanmelding, bericht_id, status, toelichting, correctie, tij
                 toelichting=toelichting,
                 correctie=correctie,
                 tijdstip=tijdstip,
+                savepoint=False,  # this block's own savepoint undoes the whole message
             )
             resultaat = "verwerkt"
-        bericht = StatusBericht.objects.create(
+        bericht = StatusBericht(
             koppelpunt=client.koppelpunt,
             bericht_id=bericht_id,
             aanmelding=aanmelding,
             status=status,
             resultaat=resultaat,
         )
+        voeg_in(bericht)  # a duplicate id raises IntegrityError as create() would
         log(aanmelding.pk, client.koppelpunt.pk, SisLogregel.Soort.STATUS, f"{bericht_id}: {status} ({resultaat})")
         if resultaat == "verwerkt":  # the law's status exchange: on to Koppelpunt VO and Gemeenten
             from voorzieningen.koppelpunt.services import vanuit_portaal

@@ -11,10 +11,21 @@ from voorzieningen.aanmelden.models import Aanmelding, StatusWijziging
 from voorzieningen.core import invoegen
 from voorzieningen.core.invoegen import voeg_in
 from voorzieningen.core.models import AuditLogEntry, OutboxBericht
-from voorzieningen.sis.models import Aanlevering, SisLogregel
+from voorzieningen.koppelpunt.models import Routering
+from voorzieningen.sis.models import Aanlevering, SisLogregel, SisSleutel, StatusBericht
 
 pytestmark = pytest.mark.django_db
-ZONDER_SIGNALEN = {Aanmelding, StatusWijziging, AuditLogEntry, OutboxBericht, Aanlevering, SisLogregel}
+ZONDER_SIGNALEN = {
+    Aanmelding,
+    StatusWijziging,
+    AuditLogEntry,
+    OutboxBericht,
+    Aanlevering,
+    SisLogregel,
+    StatusBericht,
+    Routering,
+    SisSleutel,
+}
 
 
 def test_defaults_and_auto_now_add_are_applied_and_the_key_is_set():
@@ -225,3 +236,26 @@ def test_updating_named_fields_writes_those_and_leaves_the_rest_as_stored():
     assert opgeslagen.kanaal == "email" and opgeslagen.aangemaakt_op == aangemaakt
     bericht.pk = -1
     assert invoegen.werk_velden_bij(bericht, ("status",)) == 0
+
+
+def test_lees_reads_instances_from_one_row_of_a_join_as_the_orm_would():
+    nu = timezone.now()
+    bericht = OutboxBericht(kanaal="email", sleutel="email:lees", payload={"a": [1, "b"]}, volgende_poging=nu)
+    voeg_in(bericht)
+    regel = AuditLogEntry(
+        actor_type="system", actor_id="x", action="read", object_type="y", reason="r", object_id=str(bericht.pk)
+    )
+    voeg_in(regel)
+    o, a = invoegen.tabel(OutboxBericht), invoegen.tabel(AuditLogEntry)
+    sql = (
+        f"SELECT {invoegen.kolommen(OutboxBericht, alias='o')}, {invoegen.kolommen(AuditLogEntry, alias='a')}"
+        f" FROM {o} o JOIN {a} a ON a.object_id = %s WHERE o.id = %s"
+    )
+    gelezen_bericht, gelezen_regel = invoegen.lees(sql, [str(bericht.pk), bericht.pk], OutboxBericht, AuditLogEntry)
+    assert gelezen_bericht.payload == {"a": [1, "b"]} and gelezen_bericht.volgende_poging == nu
+    assert gelezen_regel == AuditLogEntry.objects.get(pk=regel.pk) and gelezen_regel.timestamp == regel.timestamp
+    assert (
+        invoegen.lees(f"SELECT {invoegen.kolommen(OutboxBericht)} FROM {o} WHERE id = %s", [0], OutboxBericht) is None
+    )
+    with pytest.raises(ValueError, match="kolommen"):  # the columns and the models disagree: never a shifted read
+        invoegen.lees(sql, [str(bericht.pk), bericht.pk], OutboxBericht)

@@ -337,3 +337,40 @@ def test_a_requeued_batch_is_fetched_whole_when_each_page_is_acknowledged_first(
             client.post(f"{API}/K1/bevestigingen", {"caKetenIds": cas}, content_type="application/json", **h)
         gezien, url = gezien + cas, pagina["next"]
     assert sorted(gezien) == sorted(str(a.ca_keten_id) for a in Aanmelding.objects.all())
+
+
+def test_a_bulk_message_holds_one_savepoint_and_undoes_itself_when_its_id_collides(school):
+    """Each message of a bulk call has one savepoint (its writes'), not one per nested block; that one still
+    undoes a message whose id another request stored at the same moment."""
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from voorzieningen.core import outbox
+
+    a = school["aanmelding"]
+    client = services.SisClient(school["k1"], None)
+    bericht = {"caKetenId": a.ca_keten_id, "toelichting": "", "correctie": False}
+    services.verwerk_statussen(client, [{**bericht, "berichtId": "s-0", "status": "RECEIVED"}])
+    berichten = [
+        {**bericht, "berichtId": "s-1", "status": "OFFERED"},
+        {**bericht, "berichtId": "s-2", "status": "ENROLLED"},
+    ]
+    # deliveries wait for the commit (in tests they may run at once, with savepoints of their own)
+    with mock.patch.object(outbox, "_after_commit"), CaptureQueriesContext(connection) as q:
+        uit = services.verwerk_statussen(client, berichten)
+    assert [u.http for u in uit] == [201, 201]
+    sql = [s["sql"] for s in q.captured_queries]
+    assert len([s for s in sql if s.startswith("SAVEPOINT")]) == 1 + 2, sql  # the call's (a test runs in one) + 1 each
+    if connection.vendor == "postgresql":  # 12 a message besides one outbox row per recipient (docs/performance.md)
+        assert len([s for s in sql if not s.startswith('INSERT INTO "core_outboxbericht"')]) == 2 + 2 * 12, sql
+
+    wijzigingen = a.statuswijzigingen.count()
+    with mock.patch.object(services, "_eerder_bericht", return_value=None):  # the resend check misses s-1 ...
+        [uit] = services.verwerk_statussen(
+            client, [{**bericht, "berichtId": "s-1", "status": "REJECTED", "correctie": True, "toelichting": "fout"}]
+        )  # a correction passes the rules: its writes are made, then the message's insert fails
+    assert uit.http == 200 and uit.bericht.status == "OFFERED"  # ... the constraint finds it: the first one stands
+    a.refresh_from_db()
+    assert a.status == Status.ENROLLED and a.statuswijzigingen.count() == wijzigingen  # REJECTED was undone
