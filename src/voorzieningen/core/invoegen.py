@@ -211,6 +211,14 @@ _BIJWERKEN: dict[tuple, tuple[str, list]] = {}
 
 def werk_velden_bij(obj, velden: tuple[str, ...]) -> int:
     """``obj.save(update_fields=velden)`` as one cached UPDATE (no signals, no ``auto_now``): the rows changed."""
+    sql, params = bijwerk_sql(obj, velden)
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def bijwerk_sql(obj, velden: tuple[str, ...]) -> tuple[str, list]:
+    """The statement and parameters of :func:`werk_velden_bij`, for a caller that sends it with more."""
     connection = connections[DEFAULT_DB_ALIAS]
     sleutel = (type(obj), velden, connection.vendor)
     gevonden = _BIJWERKEN.get(sleutel)
@@ -225,9 +233,7 @@ def werk_velden_bij(obj, velden: tuple[str, ...]) -> int:
         GEBRUIKT.add(type(obj))
     sql, lijst = gevonden
     params = [v.get_db_prep_save(getattr(obj, v.attname), connection) for v in lijst]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, obj._meta.pk.get_db_prep_value(obj.pk, connection)])
-        return cursor.rowcount
+    return sql, [*params, obj._meta.pk.get_db_prep_value(obj.pk, connection)]
 
 
 _LEZEN: dict[tuple, tuple[list[str], list[str], list]] = {}

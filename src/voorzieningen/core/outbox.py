@@ -80,14 +80,15 @@ def plaats(kanaal: str, sleutel: str, payload: dict, groep: str = "") -> OutboxB
 def lever(pk: int) -> str:
     """Deliver one message now; returns its new status. Safe to call twice (a delivered one is skipped)."""
     with transaction.atomic():
-        bericht = _neem(pk)
-        if bericht is None:
+        genomen = _neem(pk)
+        if genomen is None:
             return "overgeslagen"
-        if bericht.groep and _eerdere_open(bericht):
+        bericht, eerdere_open = genomen
+        if eerdere_open:
             bericht.laatste_fout = WACHT
             invoegen.werk_velden_bij(bericht, ("laatste_fout",))  # the earlier one wakes it up once delivered
             return "wacht op eerder bericht"
-        volgende = None
+        volgende: int | None = None
         bericht.pogingen += 1
         try:
             HANDLERS[bericht.kanaal](bericht.payload)
@@ -105,9 +106,10 @@ def lever(pk: int) -> str:
             bericht.afgeleverd_op = timezone.now()
             bericht.payload = {}  # transient: nothing personal stays once delivered
             bericht.laatste_fout = ""
-            volgende = _volgende_in_groep(bericht)
-            bericht.groep = ""  # the group names the application: it goes with the content
-        invoegen.werk_velden_bij(bericht, GEWIJZIGD_BIJ_LEVEREN)
+            groep, bericht.groep = bericht.groep, ""  # the group names the application: it goes with the content
+            volgende = _schrijf_afgeleverd(bericht, groep)
+        if bericht.status != OutboxBericht.Status.AFGELEVERD:
+            invoegen.werk_velden_bij(bericht, GEWIJZIGD_BIJ_LEVEREN)
     if bericht.status == OutboxBericht.Status.AFGELEVERD and volgende:
         from .tasks import deliver_outbox
 
@@ -124,36 +126,48 @@ def _sql(tekst: str) -> str:
     return tekst.format(t=invoegen.tabel(OutboxBericht))
 
 
-def _neem(pk: int) -> OutboxBericht | None:
-    """The message when it is still waiting, locked; None when delivered, or being delivered by another worker."""
+def _neem(pk: int) -> tuple[OutboxBericht, bool] | None:
+    """The message when it is still waiting, locked, and whether an earlier one of its group is not yet delivered
+    (one statement); None when delivered, or being delivered by another worker."""
     connection = connections[DEFAULT_DB_ALIAS]
-    slot = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
-    return invoegen.lees(
-        _sql(f"SELECT {invoegen.kolommen(OutboxBericht)} FROM {{t}} WHERE id = %s AND status = %s{slot}"),
-        [pk, OutboxBericht.Status.WACHTEND.value],
-        OutboxBericht,
-    )
-
-
-def _eerdere_open(bericht: OutboxBericht) -> bool:
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+    slot = " FOR UPDATE OF o SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    with connection.cursor() as cursor:
         cursor.execute(
-            _sql("SELECT 1 FROM {t} WHERE groep = %s AND id < %s AND status <> %s LIMIT 1"),
-            [bericht.groep, bericht.pk, OutboxBericht.Status.AFGELEVERD.value],
+            _sql(
+                f"SELECT {invoegen.kolommen(OutboxBericht, alias='o')}, EXISTS (SELECT 1 FROM {{t}} e"
+                " WHERE o.groep <> '' AND e.groep = o.groep AND e.id < o.id AND e.status <> %s)"
+                f" FROM {{t}} o WHERE o.id = %s AND o.status = %s{slot}"
+            ),
+            [OutboxBericht.Status.AFGELEVERD.value, pk, OutboxBericht.Status.WACHTEND.value],
         )
-        return cursor.fetchone() is not None
+        rij = cursor.fetchone()
+    return (invoegen.uit_rij(OutboxBericht, rij[:-1]), bool(rij[-1])) if rij else None
 
 
-def _volgende_in_groep(bericht: OutboxBericht) -> int | None:
-    """The next message of the group, only when it already tried and waited: otherwise its own task is still
-    coming, and a second one would be wasted work (the beat picks up anything missed)."""
-    if not bericht.groep:
+def _schrijf_afgeleverd(bericht: OutboxBericht, groep: str) -> int | None:
+    """Write the delivered message; with a group, find the next one of it in the same statement (PostgreSQL).
+
+    That next one only when it already tried and waited: otherwise its own task is still coming, and a second one
+    would be wasted work (the beat picks up anything missed)."""
+    if not groep:
+        invoegen.werk_velden_bij(bericht, GEWIJZIGD_BIJ_LEVEREN)
         return None
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(
-            _sql("SELECT id, laatste_fout FROM {t} WHERE groep = %s AND id > %s AND status = %s ORDER BY id LIMIT 1"),
-            [bericht.groep, bericht.pk, OutboxBericht.Status.WACHTEND.value],
-        )
+    connection = connections[DEFAULT_DB_ALIAS]
+    volgende_sql = "SELECT id, laatste_fout FROM {t} WHERE groep = %s AND id > %s AND status = %s ORDER BY id LIMIT 1"
+    volgende_params = [groep, bericht.pk, OutboxBericht.Status.WACHTEND.value]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # a data-modifying WITH: the update and the look-up in one trip
+            update, params = invoegen.bijwerk_sql(bericht, GEWIJZIGD_BIJ_LEVEREN)
+            cursor.execute(
+                _sql(
+                    f"WITH u AS ({update} RETURNING 1) SELECT v.id, v.laatste_fout, (SELECT count(*) FROM u)"
+                    f" FROM (SELECT 1) een LEFT JOIN ({volgende_sql}) v ON true"
+                ),
+                [*params, *volgende_params],
+            )
+        else:
+            invoegen.werk_velden_bij(bericht, GEWIJZIGD_BIJ_LEVEREN)
+            cursor.execute(_sql(volgende_sql), volgende_params)
         volgende = cursor.fetchone()
     return volgende[0] if volgende and volgende[1] == WACHT else None
 

@@ -95,3 +95,32 @@ def test_a_broker_that_is_down_does_not_fail_the_commit(kanaal, monkeypatch, dja
     bericht.refresh_from_db()
     assert bericht.status == OutboxBericht.Status.WACHTEND and kanaal["ontvangen"] == []
     assert outbox.lever_openstaande() == 1 and kanaal["ontvangen"] == [{"x": 1}]
+
+
+def test_a_group_is_delivered_in_order_and_the_first_wakes_the_one_that_waited(kanaal, monkeypatch):
+    """The earlier-open check rides on the lock of the message, the look-up of the next one on its final write
+    (one statement each on PostgreSQL); only a next one that already waited is woken, and only once delivered."""
+    from voorzieningen.core import tasks
+
+    gewekt = []
+    monkeypatch.setattr(outbox, "_after_commit", lambda func: func())
+    monkeypatch.setattr(tasks.deliver_outbox, "delay", gewekt.append)
+    kanaal["down"] = True
+    eerste, tweede, los = (
+        outbox.plaats("test", s, {"n": s}, groep=g) for s, g in (("g-1", "a"), ("g-2", "a"), ("l", "b"))
+    )
+    gewekt.clear()  # each message's own task, queued when it was placed
+    assert outbox.lever(eerste.pk) == OutboxBericht.Status.WACHTEND  # the receiver is down
+    assert outbox.lever(tweede.pk) == "wacht op eerder bericht"
+    tweede.refresh_from_db()
+    assert tweede.laatste_fout == outbox.WACHT and tweede.pogingen == 0 and kanaal["ontvangen"] == []
+    assert outbox.lever(los.pk) == OutboxBericht.Status.WACHTEND and gewekt == []  # another group: its own fate
+
+    kanaal["down"] = False
+    OutboxBericht.objects.update(volgende_poging=timezone.now())
+    assert outbox.lever(eerste.pk) == OutboxBericht.Status.AFGELEVERD
+    assert gewekt == [tweede.pk]  # woken by the first, once it was delivered
+    eerste.refresh_from_db()
+    assert eerste.groep == "" and eerste.payload == {} and eerste.pogingen == 2
+    assert outbox.lever(tweede.pk) == OutboxBericht.Status.AFGELEVERD
+    assert gewekt == [tweede.pk] and kanaal["ontvangen"] == [{"n": "g-1"}, {"n": "g-2"}]  # nothing after it to wake
