@@ -342,9 +342,6 @@ class _Genomen:
     pk: int | None = None  # the application's key, taken from its sequence (PostgreSQL)
 
 
-_AANMELDING_REEKS: list[str] = []
-
-
 def _neem_concept(token, aanmelder: Aanmelder) -> _Genomen | None:
     """The draft, taken: read, locked and deleted in one statement. A concurrent submit of the same token waits
     for this transaction and then finds nothing (or, when this one rolled back, the draft). Only the draft row is
@@ -360,7 +357,7 @@ def _neem_concept(token, aanmelder: Aanmelder) -> _Genomen | None:
     extra = ""
     if connection.vendor == "postgresql":
         extra = (
-            f", nextval('aanmelden_keten_id_seq'), nextval('{_aanmelding_reeks()}'),"
+            f", nextval('aanmelden_keten_id_seq'), {invoegen.volgende_sleutel(Aanmelding)},"
             " (SELECT coalesce(json_agg(json_build_object('naam', naam, 'email', email, 'telefoon', telefoon)"
             f" ORDER BY id), '[]'::json) FROM {qn(Ouder._meta.db_table)} WHERE aanmelder_id = %s)"
         )
@@ -378,15 +375,6 @@ def _neem_concept(token, aanmelder: Aanmelder) -> _Genomen | None:
         *velden, keten_id, pk, ouders = rij
         return _Genomen(uit_rij(Concept, velden), _keten_id(keten_id), ouders, pk)
     return _Genomen(uit_rij(Concept, rij), volgend_keten_id(), _ouders(aanmelder.pk))
-
-
-def _aanmelding_reeks() -> str:
-    """The sequence of the applications' keys (asked once per process)."""
-    if not _AANMELDING_REEKS:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Aanmelding._meta.db_table])
-            _AANMELDING_REEKS.append(cursor.fetchone()[0].replace("'", "''"))
-    return _AANMELDING_REEKS[0]
 
 
 def _dien_in(
@@ -586,10 +574,10 @@ def wijzig_status(
     status = Status(status)
     if correctie and not toelichting.strip():
         raise StatusNietToegestaan(_("Een correctie van een status vraagt een reden."))
-    with transaction.atomic(savepoint=savepoint):
+    with transaction.atomic(savepoint=savepoint), gebundeld():  # the writes below as one statement (PostgreSQL)
         # the row alone: the e-mail is written by the worker, which reads what it shows (joining the programme
         # and institution here cost more in compiling the query than the rest of the change)
-        aanmelding = _vergrendeld(aanmelding.pk)
+        aanmelding, sleutel = _vergrendeld(aanmelding.pk)
         van = aanmelding.status
         if not is_toegestaan(van, status, correctie=correctie):
             raise StatusNietToegestaan(
@@ -600,11 +588,12 @@ def wijzig_status(
             )
         tijdstip = tijdstip or timezone.now()
         aanmelding.status, aanmelding.status_gewijzigd_op = status, tijdstip
-        invoegen.werk_velden_bij(aanmelding, ("status", "status_gewijzigd_op"))
+        invoegen.werk_velden_bij_mee(aanmelding, ("status", "status_gewijzigd_op"))
         delta = (status in BEZET_PLAATS) - (van in BEZET_PLAATS)
         if delta:
             catalogus.tel_plaatsen(aanmelding.cohort_id, delta)
         wijziging = StatusWijziging(
+            pk=sleutel,
             aanmelding=aanmelding,
             status=status,
             tijdstip=tijdstip,
@@ -620,17 +609,23 @@ def wijzig_status(
     return wijziging
 
 
-def _vergrendeld(pk: int) -> Aanmelding:
-    """The application's row, locked until the commit: a plain statement, as every status message reads it."""
-    aanmelding = invoegen.lees(
-        f"SELECT {invoegen.kolommen(Aanmelding)} FROM {invoegen.tabel(Aanmelding)} WHERE id = %s"  # noqa: S608
-        f"{invoegen.voor_update()}",
-        [pk],
-        Aanmelding,
-    )
-    if aanmelding is None:
+def _vergrendeld(pk: int) -> tuple[Aanmelding, int | None]:
+    """The application's row, locked until the commit: a plain statement, as every status message reads it. On
+    PostgreSQL the same statement takes the key of the status change from its sequence, so the change (and the
+    e-mail's outbox row that names it) can go in one bundle with the rest."""
+    sleutel = f", {invoegen.volgende_sleutel(StatusWijziging)}" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {kolommen(Aanmelding)}{sleutel} FROM {invoegen.tabel(Aanmelding)} WHERE id = %s"  # noqa: S608
+            f"{invoegen.voor_update()}",
+            [pk],
+        )
+        rij = cursor.fetchone()
+    if rij is None:
         raise Aanmelding.DoesNotExist("Aanmelding matching query does not exist.")
-    return aanmelding
+    if sleutel:
+        return uit_rij(Aanmelding, rij[:-1]), rij[-1]
+    return uit_rij(Aanmelding, rij), None
 
 
 @outbox.handler("aanmelden.statusmail")

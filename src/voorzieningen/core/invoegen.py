@@ -131,7 +131,13 @@ def _open_bundel(connection) -> "_Bundel | None":
     """The bundle a statement may join: one is open, and no nested atomic block began since (its rollback must
     undo what it wrote, so such rows go at once)."""
     bundel = getattr(connection, "_invoeg_bundel", None)
-    return bundel if bundel is not None and bundel.diepte == len(connection.savepoint_ids) else None
+    return bundel if bundel is not None and bundel.diepte == _savepoints(connection) else None
+
+
+def _savepoints(connection) -> int:
+    """The savepoints held now. An ``atomic(savepoint=False)`` block counts for none: an error inside it dooms the
+    enclosing block as a whole, which throws the bundle away with the rest."""
+    return sum(1 for sid in connection.savepoint_ids if sid is not None)
 
 
 class _Bundel:
@@ -156,7 +162,7 @@ def gebundeld():
     if connection.vendor != "postgresql" or getattr(connection, "_invoeg_bundel", None) is not None:
         yield
         return
-    connection._invoeg_bundel = _Bundel(len(connection.savepoint_ids))
+    connection._invoeg_bundel = _Bundel(_savepoints(connection))
     try:
         yield
         verstuur()
@@ -215,6 +221,26 @@ def werk_velden_bij(obj, velden: tuple[str, ...]) -> int:
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def werk_velden_bij_mee(obj, velden: tuple[str, ...]) -> Bijgewerkt:
+    """:func:`werk_velden_bij` sent with the open bundle (or at once when none is open)."""
+    return werk_bij(*bijwerk_sql(obj, velden))
+
+
+_REEKSEN: dict[type, str] = {}
+
+
+def volgende_sleutel(model) -> str:
+    """SQL that takes the model's next key from its sequence (PostgreSQL), to put inside a statement the caller
+    sends anyway: a row whose key is known beforehand can go in a bundle and still be referred to (its key in
+    another row, an idempotency key). The sequence's name is asked once per process."""
+    naam = _REEKSEN.get(model)
+    if naam is None:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column])
+            naam = _REEKSEN[model] = cursor.fetchone()[0].replace("'", "''")
+    return f"nextval('{naam}')"
 
 
 def bijwerk_sql(obj, velden: tuple[str, ...]) -> tuple[str, list]:

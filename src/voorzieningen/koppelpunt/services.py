@@ -117,10 +117,13 @@ def context() -> routering.Context:
     return ctx
 
 
-def ontvang(afzender: Afzender, bericht: Statusbericht, *, van_portaal: bool = False) -> tuple[Routering, bool]:
+def ontvang(
+    afzender: Afzender, bericht: Statusbericht, *, van_portaal: bool = False, sleutel: int | None = None
+) -> tuple[Routering, bool]:
     """Route one message; idempotent per (sender, message id): a resend returns the first routing unchanged.
 
     ``van_portaal``: the message comes from the portal's own SIS intake, so the portal (CA) has it already.
+    ``sleutel``: the routing log's key, taken from its sequence by the caller (so its rows can be bundled).
     """
     if bericht.vavo:
         raise VavoGeweigerd()
@@ -133,6 +136,7 @@ def ontvang(afzender: Afzender, bericht: Statusbericht, *, van_portaal: bool = F
         # a savepoint for the IntegrityError below; the portal's ids cannot collide, and its caller holds one
         with transaction.atomic(savepoint=not van_portaal):
             log = Routering(
+                pk=sleutel,
                 afzender=afzender,
                 bericht_id=bericht.bericht_id,
                 ontvangers=besluit.ontvangers,
@@ -282,7 +286,9 @@ def _portaal_afzender(instelling) -> Afzender:
     return afzender
 
 
-def vanuit_portaal(aanmelding, status: str, bericht_id: str, reden: str = "") -> Routering | None:
+def vanuit_portaal(
+    aanmelding, status: str, bericht_id: str, reden: str = "", sleutel: int | None = None
+) -> Routering | None:
     """A status a SIS reported through the portal's SIS API goes on to Koppelpunt VO and Gemeenten as well.
 
     Built from the application's snapshot: BSN, the address's postcode and its municipality, birth date, the
@@ -317,5 +323,5 @@ def vanuit_portaal(aanmelding, status: str, bericht_id: str, reden: str = "") ->
         reden=reden,
         brin_mbo=aanmelding.instelling.brin,
     )
-    log, _nieuw = ontvang(portaal_afzender(aanmelding.instelling), bericht, van_portaal=True)
+    log, _nieuw = ontvang(portaal_afzender(aanmelding.instelling), bericht, van_portaal=True, sleutel=sleutel)
     return log

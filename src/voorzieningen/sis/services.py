@@ -1,5 +1,6 @@
 """Routing applications to koppelpunten, API keys, and the fetch queue the SIS API reads."""
 
+import contextlib
 import datetime
 import hashlib
 import hmac
@@ -468,27 +469,41 @@ def verwerk_status(
     """Apply a SIS status message once per message id; returns (StatusBericht, created)."""
     from .models import StatusBericht
 
-    bestaand = _eerder_bericht(client.koppelpunt.pk, bericht_id)
+    bestaand, sleutels = _eerder_bericht(client.koppelpunt.pk, bericht_id)
     if bestaand:
         return bestaand, False
     aanlevering = aanlevering_van(client.koppelpunt, ca_keten_id=ca_keten_id, keten_id=keten_id)
     aanmelding = aanlevering.aanmelding
     try:
-        return _verwerk(client, aanmelding, bericht_id, status, toelichting, correctie, tijdstip), True
+        return _verwerk(client, aanmelding, bericht_id, status, toelichting, correctie, tijdstip, sleutels), True
     except IntegrityError:  # the same message id arrived twice at once; the other one was applied
         return StatusBericht.objects.get(koppelpunt=client.koppelpunt, bericht_id=bericht_id), False
 
 
-def _eerder_bericht(koppelpunt_id: int, bericht_id: str):
-    """A message id this koppelpunt sent before (unique per koppelpunt): asked for every message, mostly in vain."""
+def _eerder_bericht(koppelpunt_id: int, bericht_id: str) -> tuple[object, tuple[int, int] | None]:
+    """A message id this koppelpunt sent before (unique per koppelpunt): asked for every message, mostly in vain.
+
+    On PostgreSQL the same statement takes the keys of the new message and of its routing log from their
+    sequences: the routing names the message by its key, so with the keys known the message's writes go to the
+    database as one statement (``invoegen.gebundeld``)."""
+    from voorzieningen.koppelpunt.models import Routering
+
     from .models import StatusBericht
 
-    return invoegen.lees(
-        f"SELECT {invoegen.kolommen(StatusBericht)} FROM {invoegen.tabel(StatusBericht)}"
-        " WHERE koppelpunt_id = %s AND bericht_id = %s",  # noqa: S608
-        [koppelpunt_id, bericht_id],
-        StatusBericht,
-    )
+    tabel = invoegen.tabel(StatusBericht)
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        sql = f"SELECT {invoegen.kolommen(StatusBericht)} FROM {tabel} WHERE koppelpunt_id = %s AND bericht_id = %s"
+        return invoegen.lees(sql, [koppelpunt_id, bericht_id], StatusBericht), None  # noqa: S608
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(
+            f"SELECT {invoegen.volgende_sleutel(StatusBericht)}, {invoegen.volgende_sleutel(Routering)},"
+            f" (SELECT id FROM {tabel} WHERE koppelpunt_id = %s AND bericht_id = %s)",  # noqa: S608
+            [koppelpunt_id, bericht_id],
+        )
+        bericht_sleutel, routering_sleutel, bestaand = cursor.fetchone()
+    if bestaand is not None:
+        return StatusBericht.objects.get(pk=bestaand), None
+    return None, (bericht_sleutel, routering_sleutel)
 
 
 def verwerk_bericht(client: SisClient, d: dict):
@@ -543,14 +558,17 @@ def conflict_tekst(fout) -> str:
     return f"{fout} Is dit een correctie, stuur het bericht dan met correctie=true en de reden in toelichting."
 
 
-def _verwerk(client, aanmelding, bericht_id, status, toelichting, correctie, tijdstip):
+def _verwerk(client, aanmelding, bericht_id, status, toelichting, correctie, tijdstip, sleutels=None):
+    """``sleutels``: the keys of the message and its routing log, taken beforehand (PostgreSQL): then every write
+    of the message waits in one bundle, sent when the block ends; its savepoint undoes them all on any error."""
     from voorzieningen.aanmelden import services as aanmelden
     from voorzieningen.aanmelden.models import StatusWijziging
     from voorzieningen.core.services import Actor
 
     from .models import StatusBericht
 
-    with transaction.atomic():
+    bericht_sleutel, routering_sleutel = sleutels or (None, None)
+    with transaction.atomic(), invoegen.gebundeld() if sleutels else contextlib.nullcontext():
         if aanmelding.status == status and not correctie:
             resultaat = "ongewijzigd"
         else:
@@ -566,6 +584,7 @@ def _verwerk(client, aanmelding, bericht_id, status, toelichting, correctie, tij
             )
             resultaat = "verwerkt"
         bericht = StatusBericht(
+            pk=bericht_sleutel,
             koppelpunt=client.koppelpunt,
             bericht_id=bericht_id,
             aanmelding=aanmelding,
@@ -577,7 +596,7 @@ def _verwerk(client, aanmelding, bericht_id, status, toelichting, correctie, tij
         if resultaat == "verwerkt":  # the law's status exchange: on to Koppelpunt VO and Gemeenten
             from voorzieningen.koppelpunt.services import vanuit_portaal
 
-            vanuit_portaal(aanmelding, status, f"sis-{bericht.pk}", toelichting)
+            vanuit_portaal(aanmelding, status, f"sis-{bericht.pk}", toelichting, sleutel=routering_sleutel)
     return bericht
 
 
