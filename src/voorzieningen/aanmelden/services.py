@@ -676,7 +676,7 @@ def registreer_verstrekking(
     """Called by the SIS and koppelpunt parts whenever they hand over data about a student."""
     if aanmelding.aanmelder_id is None:
         return None
-    return Verstrekking.objects.create(
+    verstrekking = Verstrekking(
         aanmelder_id=aanmelding.aanmelder_id,
         aanmelding=aanmelding,
         soort_ontvanger=soort,
@@ -685,6 +685,8 @@ def registreer_verstrekking(
         grondslag=grondslag,
         tijdstip=tijdstip or timezone.now(),
     )
+    voeg_in(verstrekking)  # one for every application a SIS fetches: the cached insert (its key set once sent)
+    return verstrekking
 
 
 def maak_interessemelding(instelling, data: dict, actor: Actor) -> Interessemelding:

@@ -350,7 +350,7 @@ def wachtrij_volledig(koppelpunt: Koppelpunt):
 def haal_op_veel(client: SisClient, aanleveringen: list[Aanlevering]) -> list[Aanlevering]:
     """A page of full applications: each read audited, logged and disclosed as one read is; one commit."""
     with transaction.atomic():
-        return [haal_op(client, aanlevering) for aanlevering in aanleveringen]
+        return [haal_op(client, aanlevering, savepoint=False) for aanlevering in aanleveringen]
 
 
 def bevestig_veel(koppelpunt: Koppelpunt, ca_keten_ids: list) -> tuple[list[Aanlevering], list]:
@@ -363,7 +363,7 @@ def bevestig_veel(koppelpunt: Koppelpunt, ca_keten_ids: list) -> tuple[list[Aanl
             .select_related("aanmelding")
             .filter(koppelpunt=koppelpunt, aanmelding__ca_keten_id__in=ca_keten_ids)
         }
-        bevestigd = [bevestig(gevonden[ca]) for ca in ca_keten_ids if ca in gevonden]
+        bevestigd = [bevestig(gevonden[ca], savepoint=False) for ca in ca_keten_ids if ca in gevonden]
     return bevestigd, [ca for ca in ca_keten_ids if ca not in gevonden]
 
 
@@ -412,39 +412,43 @@ def _aanlevering_met_instelling(koppelpunt_id: int, ca_keten_id, keten_id) -> Aa
     return aanlevering
 
 
-@transaction.atomic  # four writes, one commit: each commit waits for the WAL flush (~1 ms)
-def haal_op(client: SisClient, aanlevering: Aanlevering) -> Aanlevering:
-    """The SIS reads an application in full: audited, and the first read after (re)queueing is disclosed."""
+def haal_op(client: SisClient, aanlevering: Aanlevering, *, savepoint: bool = True) -> Aanlevering:
+    """The SIS reads an application in full: audited, and the first read after (re)queueing is disclosed.
+
+    Four writes, one commit (each commit waits for the WAL flush) and on PostgreSQL one statement; ``savepoint=False``
+    for a caller whose own block undoes a page as a whole (the bulk fetch)."""
     from voorzieningen.aanmelden.models import Verstrekking
     from voorzieningen.aanmelden.services import registreer_verstrekking
     from voorzieningen.core.services import Actor, audit_read
 
     aanmelding = aanlevering.aanmelding
-    audit_read(Actor.system(client.actor_id), aanmelding, reason="SIS haalt aanmelding op", subject=aanmelding.bsn)
-    log(aanmelding.pk, client.koppelpunt.pk, SisLogregel.Soort.OPGEHAALD, client.koppelpunt.code)
-    if aanlevering.opgehaald_op is None:
-        aanlevering.opgehaald_op = timezone.now()
-        aanlevering.save(update_fields=["opgehaald_op"])
-        registreer_verstrekking(
-            aanmelding,
-            Verstrekking.Ontvanger.SIS,
-            f"{aanmelding.instelling.naam} (koppelpunt {client.koppelpunt.code})",
-            _("Je aanmelding met persoonsgegevens, adres, contactgegevens, ouders/verzorgers en vooropleiding"),
-            _("Wet educatie en beroepsonderwijs: aanmelding bij de onderwijsinstelling (art. 8.1.7a)"),
-        )
+    with transaction.atomic(savepoint=savepoint), invoegen.gebundeld():
+        audit_read(Actor.system(client.actor_id), aanmelding, reason="SIS haalt aanmelding op", subject=aanmelding.bsn)
+        log(aanmelding.pk, client.koppelpunt.pk, SisLogregel.Soort.OPGEHAALD, client.koppelpunt.code)
+        if aanlevering.opgehaald_op is None:
+            aanlevering.opgehaald_op = timezone.now()
+            invoegen.werk_velden_bij_mee(aanlevering, ("opgehaald_op",))
+            registreer_verstrekking(
+                aanmelding,
+                Verstrekking.Ontvanger.SIS,
+                f"{aanmelding.instelling.naam} (koppelpunt {client.koppelpunt.code})",
+                _("Je aanmelding met persoonsgegevens, adres, contactgegevens, ouders/verzorgers en vooropleiding"),
+                _("Wet educatie en beroepsonderwijs: aanmelding bij de onderwijsinstelling (art. 8.1.7a)"),
+            )
     return aanlevering
 
 
-@transaction.atomic  # the row and its log line in one commit
-def bevestig(aanlevering: Aanlevering) -> Aanlevering:
+def bevestig(aanlevering: Aanlevering, *, savepoint: bool = True) -> Aanlevering:
+    """The row and its log line in one commit and (PostgreSQL) one statement; ``savepoint`` as for :func:`haal_op`."""
     if aanlevering.bevestigd_op is not None and aanlevering.in_wachtrij_sinds is None:
         return aanlevering  # acknowledged before: a SIS's retry after a lost answer changes and logs nothing
     now = timezone.now()
     aanlevering.bevestigd_op = now
     aanlevering.opgehaald_op = aanlevering.opgehaald_op or now
     aanlevering.in_wachtrij_sinds = None
-    aanlevering.save(update_fields=["bevestigd_op", "opgehaald_op", "in_wachtrij_sinds"])
-    log(aanlevering.aanmelding_id, aanlevering.koppelpunt_id, SisLogregel.Soort.BEVESTIGD, tijdstip=now)
+    with transaction.atomic(savepoint=savepoint), invoegen.gebundeld():
+        invoegen.werk_velden_bij_mee(aanlevering, ("bevestigd_op", "opgehaald_op", "in_wachtrij_sinds"))
+        log(aanlevering.aanmelding_id, aanlevering.koppelpunt_id, SisLogregel.Soort.BEVESTIGD, tijdstip=now)
     return aanlevering
 
 

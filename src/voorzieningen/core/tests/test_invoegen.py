@@ -7,7 +7,7 @@ from django.utils import timezone
 
 import pytest
 
-from voorzieningen.aanmelden.models import Aanmelding, StatusWijziging
+from voorzieningen.aanmelden.models import Aanmelding, StatusWijziging, Verstrekking
 from voorzieningen.core import invoegen
 from voorzieningen.core.invoegen import voeg_in
 from voorzieningen.core.models import AuditLogEntry, OutboxBericht
@@ -25,6 +25,7 @@ ZONDER_SIGNALEN = {
     StatusBericht,
     Routering,
     SisSleutel,
+    Verstrekking,
 }
 
 

@@ -256,6 +256,30 @@ def test_bulk_fetch_in_full_and_acknowledge_many(client, school):
     assert SisLogregel.objects.filter(soort=SisLogregel.Soort.BEVESTIGD).count() == 2
 
 
+def test_the_bulk_fetch_writes_one_statement_per_application_and_holds_no_savepoint_per_item(client, school):
+    """A page of 200 did 10 statements per application (two savepoints among them); the page's and the
+    acknowledgement's own block undo them as a whole, and each application's writes go as one statement."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(make_student("999990056"))
+    indienen(client, doorloop(client, school["cohort"]))
+    client.logout()
+    sis = services.SisClient(school["k1"], None)
+    aanleveringen = list(services.wachtrij_volledig(school["k1"]))
+    with CaptureQueriesContext(connection) as q:
+        services.haal_op_veel(sis, aanleveringen)
+        bevestigd, onbekend = services.bevestig_veel(school["k1"], [a.aanmelding.ca_keten_id for a in aanleveringen])
+    assert len(aanleveringen) == len(bevestigd) == 2 and onbekend == []
+    sql = [s["sql"] for s in q.captured_queries]
+    assert len([s for s in sql if s.startswith("SAVEPOINT")]) == 2, sql  # one per call (a test runs in a transaction)
+    if connection.vendor == "postgresql":  # per call its savepoint pair; the page and the acknowledgement: one each
+        assert len(sql) == (2 + 2) + (2 + 1 + 2), sql  # (+ the acknowledgement's locking read)
+    assert Verstrekking.objects.count() == 2 and AuditLogEntry.objects.filter(actor_id="sis:K1").count() == 2
+    assert SisLogregel.objects.filter(soort__in=[SisLogregel.Soort.OPGEHAALD, SisLogregel.Soort.BEVESTIGD]).count() == 4
+    assert not Aanlevering.objects.filter(koppelpunt=school["k1"], in_wachtrij_sinds__isnull=False).exists()
+
+
 @pytest.mark.parametrize(
     "body, veld",
     [
