@@ -227,7 +227,8 @@ def start_concept(
 def markeer_stap(concept: Concept, slug: str) -> None:
     if slug not in concept.voltooide_stappen:
         concept.voltooide_stappen = [*concept.voltooide_stappen, slug]
-        concept.save(update_fields=["voltooide_stappen", "gewijzigd_op"])
+        concept.gewijzigd_op = timezone.now()  # auto_now, which the cached update leaves to its caller
+        invoegen.werk_velden_bij(concept, ("voltooide_stappen", "gewijzigd_op"))  # every step of every student
 
 
 def ontbrekend(concept: Concept) -> list[str]:

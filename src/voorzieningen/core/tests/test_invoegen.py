@@ -7,7 +7,7 @@ from django.utils import timezone
 
 import pytest
 
-from voorzieningen.aanmelden.models import Aanmelding, StatusWijziging, Verstrekking
+from voorzieningen.aanmelden.models import Aanmelding, Concept, StatusWijziging, Verstrekking
 from voorzieningen.core import invoegen
 from voorzieningen.core.invoegen import voeg_in
 from voorzieningen.core.models import AuditLogEntry, OutboxBericht
@@ -26,6 +26,7 @@ ZONDER_SIGNALEN = {
     Routering,
     SisSleutel,
     Verstrekking,
+    Concept,
 }
 
 
