@@ -97,10 +97,17 @@ SIMULATOR_MODES = ("normaal", "traag", "onbereikbaar")
 
 
 def simulator_mode(name: str) -> str:
+    """Read on every message a simulator receives (a season: millions), and changed at any moment by a test or an
+    operator in another process: a plain statement each time, no copy."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    from . import invoegen
     from .models import SimulatorMode
 
-    row = SimulatorMode.objects.filter(name=name).values_list("mode", flat=True).first()
-    return row or "normaal"
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(f"SELECT mode FROM {invoegen.tabel(SimulatorMode)} WHERE name = %s", [name])  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row and row[0] else "normaal"
 
 
 def set_simulator_mode(name: str, mode: str, toegestaan: tuple[str, ...] = SIMULATOR_MODES) -> None:
