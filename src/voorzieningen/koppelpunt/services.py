@@ -14,9 +14,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-import requests
-
-from voorzieningen.core import outbox
+from voorzieningen.core import http, outbox
 from voorzieningen.core.invoegen import voeg_in
 from voorzieningen.core.models import Gemeente, OutboxBericht
 from voorzieningen.core.procesgeheugen import Procesgeheugen
@@ -186,7 +184,7 @@ def _inhoud(ontvanger: str, afzender: Afzender, b: Statusbericht) -> dict:
 
 
 def _post(url: str, payload: dict) -> None:
-    response = requests.post(url, json=payload, timeout=settings.VVA_TIMEOUT)
+    response = http.sessie().post(url, json=payload, timeout=settings.VVA_TIMEOUT)  # keep-alive to the receiver
     response.raise_for_status()
 
 

@@ -12,7 +12,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from voorzieningen.core import invoegen, outbox
+from voorzieningen.core import http, invoegen, outbox
 from voorzieningen.core.invoegen import voeg_in
 from voorzieningen.core.procesgeheugen import Procesgeheugen
 from voorzieningen.core.sleutels import hash_van, nieuwe_sleutel
@@ -172,14 +172,12 @@ def _roep_webhook_aan(payload: dict) -> None:
 
     from django.conf import settings
 
-    import requests
-
     koppelpunt = Koppelpunt.objects.get(pk=payload["koppelpunt"])
     if not koppelpunt.webhook_url:
         return  # switched off meanwhile: nothing to deliver
     body = json.dumps(payload["body"], separators=(",", ":")).encode()
     tijdstempel = str(int(timezone.now().timestamp()))
-    response = requests.post(
+    response = http.sessie().post(
         koppelpunt.webhook_url,
         data=body,
         headers={

@@ -145,8 +145,11 @@ def _adapter() -> WsgiAdapter:
 
 
 def sessie() -> requests.Session:
-    """A session whose requests to BASIS stay in this process (every session does, while a season runs)."""
-    return requests.Session()
+    """A session whose requests to BASIS stay in this process (every session does, while a season runs); no
+    proxies or CA bundles to read from the environment for an in-process host."""
+    gevonden = requests.Session()
+    gevonden.trust_env = False
+    return gevonden
 
 
 class SeizoenDuo:
@@ -172,7 +175,7 @@ def gesimuleerde_omgeving(personen: dict, start: datetime.datetime):
     Delivery after commit is switched off: in a season the runner's delivery step plays the Celery workers
     (``outbox.lever`` per message, in order per group), so intake and delivery are timed separately.
     """
-    from voorzieningen.core import outbox
+    from voorzieningen.core import http, outbox
     from voorzieningen.identiteit import duo
 
     oud = {
@@ -184,6 +187,7 @@ def gesimuleerde_omgeving(personen: dict, start: datetime.datetime):
         "debug": settings.DEBUG,
         "vo": settings.KOPPELPUNT_VO_URL,
         "get_adapter": requests.Session.get_adapter,
+        "lees_omgeving": http.LEES_OMGEVING,
     }
     KLOK.zet(start)
     timezone.now = KLOK
@@ -202,6 +206,8 @@ def gesimuleerde_omgeving(personen: dict, start: datetime.datetime):
         return echte_adapter(self, url)
 
     requests.Session.get_adapter = get_adapter
+    http.LEES_OMGEVING = False  # the outbox's receivers are in this process too
+    http.vergeet()
     try:
         yield KLOK
     finally:
@@ -213,3 +219,5 @@ def gesimuleerde_omgeving(personen: dict, start: datetime.datetime):
         settings.DEBUG = oud["debug"]
         settings.KOPPELPUNT_VO_URL = oud["vo"]
         requests.Session.get_adapter = oud["get_adapter"]
+        http.LEES_OMGEVING = oud["lees_omgeving"]
+        http.vergeet()
