@@ -157,7 +157,7 @@ def _is_vergrendeld() -> bool:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
             " AND state = 'idle in transaction' AND query ILIKE %s",
-            ["%core_outboxbericht%FOR UPDATE SKIP LOCKED%"],
+            ["%core_outboxbericht%FOR UPDATE%SKIP LOCKED%"],  # outbox._neem: FOR UPDATE OF o SKIP LOCKED
         )
         return cursor.fetchone()[0] > 0
 
