@@ -614,19 +614,17 @@ def _vergrendeld(pk: int) -> tuple[Aanmelding, int | None]:
     """The application's row, locked until the commit: a plain statement, as every status message reads it. On
     PostgreSQL the same statement takes the key of the status change from its sequence, so the change (and the
     e-mail's outbox row that names it) can go in one bundle with the rest."""
-    sleutel = f", {invoegen.volgende_sleutel(StatusWijziging)}" if connection.vendor == "postgresql" else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {kolommen(Aanmelding)}{sleutel} FROM {invoegen.tabel(Aanmelding)} WHERE id = %s"  # noqa: S608
-            f"{invoegen.voor_update()}",
-            [pk],
-        )
-        rij = cursor.fetchone()
-    if rij is None:
+    sleutel = f", {invoegen.volgende_sleutel(StatusWijziging)}" if connection.vendor == "postgresql" else ", NULL"
+    gelezen = invoegen.lees(
+        f"SELECT {kolommen(Aanmelding)}{sleutel} FROM {invoegen.tabel(Aanmelding)} WHERE id = %s"  # noqa: S608
+        f"{invoegen.voor_update()}",
+        [pk],
+        Aanmelding,
+        extra=1,
+    )
+    if gelezen is None:
         raise Aanmelding.DoesNotExist("Aanmelding matching query does not exist.")
-    if sleutel:
-        return uit_rij(Aanmelding, rij[:-1]), rij[-1]
-    return uit_rij(Aanmelding, rij), None
+    return gelezen
 
 
 @outbox.handler("aanmelden.statusmail")

@@ -283,9 +283,10 @@ def uit_rij(model, rij, connection=None):
     return model.from_db(connection.alias, attnames, waarden)
 
 
-def lees(sql: str, params, *modellen):
+def lees(sql: str, params, *modellen, extra: int = 0):
     """The first row of a hand-written SELECT as instances: its columns are ``kolommen(m)`` of each model in turn
-    (a join reads several models from one row). One instance for one model, a tuple for more; None without a row.
+    (a join reads several models from one row), then ``extra`` plain values (a key from a sequence, a check). One
+    instance for one model and no extras, else a tuple of the instances and the extras; None without a row.
 
     For the reads every status message or delivery does, which the ORM would compile anew each time (its
     ``SQLCompiler`` was a third of a bulk status call, docs/performance.md)."""
@@ -300,8 +301,9 @@ def lees(sql: str, params, *modellen):
         eind = begin + len(_lezen(model, connection)[1])
         gelezen.append(uit_rij(model, rij[begin:eind], connection))
         begin = eind
-    if begin != len(rij):
-        raise ValueError(f"{len(rij)} kolommen gelezen, {begin} verwacht voor {modellen}")
+    if begin + extra != len(rij):
+        raise ValueError(f"{len(rij)} kolommen gelezen, {begin + extra} verwacht voor {modellen} en {extra} extra")
+    gelezen.extend(rij[begin:])
     return gelezen[0] if len(gelezen) == 1 else tuple(gelezen)
 
 

@@ -131,17 +131,17 @@ def _neem(pk: int) -> tuple[OutboxBericht, bool] | None:
     (one statement); None when delivered, or being delivered by another worker."""
     connection = connections[DEFAULT_DB_ALIAS]
     slot = " FOR UPDATE OF o SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _sql(
-                f"SELECT {invoegen.kolommen(OutboxBericht, alias='o')}, EXISTS (SELECT 1 FROM {{t}} e"
-                " WHERE o.groep <> '' AND e.groep = o.groep AND e.id < o.id AND e.status <> %s)"
-                f" FROM {{t}} o WHERE o.id = %s AND o.status = %s{slot}"
-            ),
-            [OutboxBericht.Status.AFGELEVERD.value, pk, OutboxBericht.Status.WACHTEND.value],
-        )
-        rij = cursor.fetchone()
-    return (invoegen.uit_rij(OutboxBericht, rij[:-1]), bool(rij[-1])) if rij else None
+    genomen = invoegen.lees(
+        _sql(
+            f"SELECT {invoegen.kolommen(OutboxBericht, alias='o')}, EXISTS (SELECT 1 FROM {{t}} e"
+            " WHERE o.groep <> '' AND e.groep = o.groep AND e.id < o.id AND e.status <> %s)"
+            f" FROM {{t}} o WHERE o.id = %s AND o.status = %s{slot}"
+        ),
+        [OutboxBericht.Status.AFGELEVERD.value, pk, OutboxBericht.Status.WACHTEND.value],
+        OutboxBericht,
+        extra=1,
+    )
+    return (genomen[0], bool(genomen[1])) if genomen else None
 
 
 def _schrijf_afgeleverd(bericht: OutboxBericht, groep: str) -> int | None:

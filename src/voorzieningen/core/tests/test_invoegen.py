@@ -261,3 +261,6 @@ def test_lees_reads_instances_from_one_row_of_a_join_as_the_orm_would():
     )
     with pytest.raises(ValueError, match="kolommen"):  # the columns and the models disagree: never a shifted read
         invoegen.lees(sql, [str(bericht.pk), bericht.pk], OutboxBericht)
+    met_extra = f"SELECT {invoegen.kolommen(OutboxBericht)}, 7, 'x' FROM {o} WHERE id = %s"
+    gelezen, zeven, x = invoegen.lees(met_extra, [bericht.pk], OutboxBericht, extra=2)  # values after the model's
+    assert gelezen.pk == bericht.pk and (zeven, x) == (7, "x")
