@@ -294,8 +294,19 @@ def lees(sql: str, params, *modellen, extra: int = 0):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rij = cursor.fetchone()
-    if rij is None:
-        return None
+    return None if rij is None else _uit_rij_van(connection, rij, modellen, extra)
+
+
+def lees_alle(sql: str, params, *modellen, extra: int = 0) -> list:
+    """Every row of such a SELECT, each as :func:`lees` gives one."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rijen = cursor.fetchall()
+    return [_uit_rij_van(connection, rij, modellen, extra) for rij in rijen]
+
+
+def _uit_rij_van(connection, rij, modellen, extra: int):
     gelezen, begin = [], 0
     for model in modellen:
         eind = begin + len(_lezen(model, connection)[1])

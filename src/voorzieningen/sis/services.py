@@ -469,13 +469,16 @@ def verwerk_status(
     tijdstip=None,
 ):
     """Apply a SIS status message once per message id; returns (StatusBericht, created)."""
-    from .models import StatusBericht
-
     bestaand, sleutels = _eerder_bericht(client.koppelpunt.pk, bericht_id)
     if bestaand:
         return bestaand, False
     aanlevering = aanlevering_van(client.koppelpunt, ca_keten_id=ca_keten_id, keten_id=keten_id)
-    aanmelding = aanlevering.aanmelding
+    return _pas_toe(client, aanlevering.aanmelding, bericht_id, status, toelichting, correctie, tijdstip, sleutels)
+
+
+def _pas_toe(client, aanmelding, bericht_id, status, toelichting, correctie, tijdstip, sleutels):
+    from .models import StatusBericht
+
     try:
         return _verwerk(client, aanmelding, bericht_id, status, toelichting, correctie, tijdstip, sleutels), True
     except IntegrityError:  # the same message id arrived twice at once; the other one was applied
@@ -541,15 +544,94 @@ def verwerk_statussen(client: SisClient, berichten: list[dict]) -> list[Uitkomst
 
     uitkomsten = []
     with transaction.atomic():
+        vooraf = _lees_vooraf(client.koppelpunt.pk, berichten)
         for d in berichten:
             try:  # a message that fails is undone by the savepoint of its own writes (_verwerk): none needed here
-                bericht, nieuw = verwerk_bericht(client, d)
+                bericht, nieuw = vooraf.verwerk(client, d) if vooraf else verwerk_bericht(client, d)
                 uitkomsten.append(Uitkomst(d["berichtId"], 201 if nieuw else 200, bericht))
             except Aanlevering.DoesNotExist:
                 uitkomsten.append(Uitkomst(d["berichtId"], 404, None, "onbekende_aanmelding", ONBEKENDE_AANMELDING))
             except StatusNietToegestaan as e:
                 uitkomsten.append(Uitkomst(d["berichtId"], 409, None, "status_niet_toegestaan", conflict_tekst(e)))
     return uitkomsten
+
+
+@dataclass
+class _Vooraf:
+    """What a bulk call reads for all its messages at once (PostgreSQL): the message ids stored before, the queue
+    entries with their applications and institutions, and the keys of each new message and its routing log. Per
+    message only the lock and the bundle of its writes are left (docs/performance.md)."""
+
+    eerder: dict  # bericht_id -> StatusBericht, also those stored earlier in this call
+    per_ca: dict  # caKetenId -> Aanlevering
+    per_keten: dict  # ketenId -> the same Aanlevering
+    sleutels: list  # (message key, routing key), one pair per message
+
+    def verwerk(self, client: SisClient, d: dict):
+        """:func:`verwerk_bericht` on what was read beforehand; the shared application follows each change."""
+        bericht_id = d["berichtId"]
+        if bericht_id in self.eerder:
+            return self.eerder[bericht_id], False
+        ca = d.get("caKetenId")
+        aanlevering = self.per_ca.get(uuid.UUID(str(ca))) if ca else self.per_keten.get(d.get("ketenId"))
+        if aanlevering is None:
+            raise Aanlevering.DoesNotExist("Aanlevering matching query does not exist.")
+        aanmelding = aanlevering.aanmelding
+        bericht, nieuw = _pas_toe(
+            client, aanmelding, bericht_id, d["status"], d["toelichting"], d["correctie"], d.get("tijdstip"),
+            self.sleutels.pop(),
+        )  # fmt: skip
+        if nieuw and bericht.resultaat == "verwerkt":  # a later message of the call sees the application as it is now
+            aanmelding.status = bericht.status
+        self.eerder[bericht_id] = bericht
+        return bericht, nieuw
+
+
+def _lees_vooraf(koppelpunt_id: int, berichten: list[dict]) -> _Vooraf | None:
+    """Three statements for the whole call instead of three per message; None on SQLite (one by one there)."""
+    from voorzieningen.aanmelden.models import Aanmelding
+    from voorzieningen.catalogus.models import Instelling
+    from voorzieningen.koppelpunt.models import Routering
+
+    from .models import StatusBericht
+
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        return None
+    sb = invoegen.tabel(StatusBericht)
+    eerder = {
+        b.bericht_id: b
+        for b in invoegen.lees_alle(
+            f"SELECT {invoegen.kolommen(StatusBericht)} FROM {sb} WHERE koppelpunt_id = %s AND bericht_id = ANY(%s)",
+            [koppelpunt_id, [d["berichtId"] for d in berichten]],
+            StatusBericht,
+        )  # noqa: S608
+    }
+    cas = [uuid.UUID(str(d["caKetenId"])) for d in berichten if d.get("caKetenId")]
+    ketens = [d["ketenId"] for d in berichten if not d.get("caKetenId") and d.get("ketenId")]
+    rijen = invoegen.lees_alle(
+        f"SELECT {invoegen.kolommen(Aanlevering, alias='l')}, {invoegen.kolommen(Aanmelding, alias='m')},"
+        f" {invoegen.kolommen(Instelling, alias='i')}"
+        f" FROM {invoegen.tabel(Aanlevering)} l JOIN {invoegen.tabel(Aanmelding)} m ON m.id = l.aanmelding_id"
+        f" JOIN {invoegen.tabel(Instelling)} i ON i.id = m.instelling_id"
+        " WHERE l.koppelpunt_id = %s AND (m.ca_keten_id = ANY(%s) OR m.keten_id = ANY(%s))",  # noqa: S608
+        [koppelpunt_id, cas, ketens],
+        Aanlevering,
+        Aanmelding,
+        Instelling,
+    )
+    per_ca, per_keten = {}, {}
+    for aanlevering, aanmelding, instelling in rijen:
+        aanmelding.instelling = instelling
+        aanlevering.aanmelding = aanmelding
+        per_ca[aanmelding.ca_keten_id], per_keten[aanmelding.keten_id] = aanlevering, aanlevering
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(
+            f"SELECT {invoegen.volgende_sleutel(StatusBericht)}, {invoegen.volgende_sleutel(Routering)}"
+            " FROM generate_series(1, %s)",
+            [len(berichten)],
+        )
+        sleutels = [tuple(rij) for rij in cursor.fetchall()]
+    return _Vooraf(eerder, per_ca, per_keten, sleutels)
 
 
 ONBEKENDE_AANMELDING = "Deze aanmelding bestaat niet bij dit koppelpunt."

@@ -365,7 +365,8 @@ def test_a_requeued_batch_is_fetched_whole_when_each_page_is_acknowledged_first(
 
 def test_a_bulk_message_holds_one_savepoint_and_undoes_itself_when_its_id_collides(school):
     """Each message of a bulk call has one savepoint (its writes', sent as one statement), not one per nested
-    block; that one still undoes a message whose id another request stored at the same moment."""
+    block; that one still undoes a message whose id another request stored at the same moment. The call reads what
+    all its messages need beforehand, and a later message of the call sees what an earlier one changed."""
     from unittest import mock
 
     from django.db import connection
@@ -380,20 +381,32 @@ def test_a_bulk_message_holds_one_savepoint_and_undoes_itself_when_its_id_collid
     berichten = [
         {**bericht, "berichtId": "s-1", "status": "OFFERED"},
         {**bericht, "berichtId": "s-2", "status": "ENROLLED"},
+        {**bericht, "berichtId": "s-3", "status": "ENROLLED"},  # as the application is now, after s-2: no change
     ]
     # deliveries wait for the commit (in tests they may run at once, with savepoints of their own)
     with mock.patch.object(outbox, "_after_commit"), CaptureQueriesContext(connection) as q:
         uit = services.verwerk_statussen(client, berichten)
-    assert [u.http for u in uit] == [201, 201]
+    assert [u.http for u in uit] == [201, 201, 201] and uit[2].bericht.resultaat == "ongewijzigd"
     sql = [s["sql"] for s in q.captured_queries]
-    assert len([s for s in sql if s.startswith("SAVEPOINT")]) == 1 + 2, sql  # the call's (a test runs in one) + 1 each
-    if connection.vendor == "postgresql":  # 6 a message (docs/performance.md): its writes are one bundled statement
-        assert len(sql) == 2 + 2 * 6, sql
-        assert len([s for s in sql if s.startswith("WITH r0 AS (")]) == 2, sql
+    assert len([s for s in sql if s.startswith("SAVEPOINT")]) == 1 + 3, sql  # the call's (a test runs in one) + 1 each
+    if connection.vendor == "postgresql":  # (docs/performance.md) the call reads for all its messages at once (3),
+        assert len(sql) == 2 + 3 + 2 * 4 + 3, sql  # then per message: savepoint, lock, its writes as one, release
+        #                                       (s-3 changes nothing: no lock)
+        assert len([s for s in sql if s.startswith("WITH r0 AS (")]) == 3, sql
 
     wijzigingen = a.statuswijzigingen.count()
-    echt = services._eerder_bericht
-    with mock.patch.object(services, "_eerder_bericht", lambda k, b: echt(k, f"gemist-{b}")):  # misses s-1 ...
+    echt, echt_vooraf = services._eerder_bericht, services._lees_vooraf
+
+    def vergeetachtig(koppelpunt_id, berichten):
+        vooraf = echt_vooraf(koppelpunt_id, berichten)
+        if vooraf:
+            vooraf.eerder.clear()
+        return vooraf
+
+    with (
+        mock.patch.object(services, "_eerder_bericht", lambda k, b: echt(k, f"gemist-{b}")),  # misses s-1 ...
+        mock.patch.object(services, "_lees_vooraf", vergeetachtig),  # (the bulk call's own check, PostgreSQL)
+    ):
         [uit] = services.verwerk_statussen(
             client, [{**bericht, "berichtId": "s-1", "status": "REJECTED", "correctie": True, "toelichting": "fout"}]
         )  # a correction passes the rules: its writes are made, then the message's insert fails
