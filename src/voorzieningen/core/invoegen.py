@@ -2,7 +2,9 @@
 
 ``Model.objects.create`` and ``save()`` compile their INSERT through the query machinery on every call: about
 0.3 ms of Python each on this machine, and a submit writes five such rows (docs/performance.md). This builds the
-statement once per model and only converts the values per call, on PostgreSQL and SQLite alike.
+statement once per model and only converts the values per call, on PostgreSQL and SQLite alike. The same for the
+other statements of those paths: updates of named fields (:func:`werk_velden_bij`), hand-written reads turned into
+instances (:func:`lees`), and on PostgreSQL a block's rows sent as one statement (:func:`gebundeld`).
 
 It sends no ``pre_save``/``post_save`` signals: use it only for models nothing listens to on save
 (``core/tests/test_invoegen.py`` fails when a receiver appears for one of them).
@@ -128,8 +130,8 @@ def werk_bij(sql: str, params: list) -> Bijgewerkt:
 
 
 def _open_bundel(connection) -> "_Bundel | None":
-    """The bundle a statement may join: one is open, and no nested atomic block began since (its rollback must
-    undo what it wrote, so such rows go at once)."""
+    """The bundle a statement may join: one is open, and no savepoint was set since (a rollback to it must undo
+    what was written after it, so such rows go at once)."""
     bundel = getattr(connection, "_invoeg_bundel", None)
     return bundel if bundel is not None and bundel.diepte == _savepoints(connection) else None
 
