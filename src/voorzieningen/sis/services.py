@@ -384,30 +384,39 @@ def _aanlevering_met_instelling(koppelpunt_id: int, ca_keten_id, keten_id) -> Aa
     ``ca_keten_id`` and ``keten_id`` are each unique, so a row is the one; none is ``Aanlevering.DoesNotExist``
     as ``get()`` would raise it."""
     from voorzieningen.aanmelden.models import Aanmelding
+
+    if ca_keten_id:
+        veld = Aanmelding._meta.get_field("ca_keten_id")
+        waar, waarde = "m.ca_keten_id = %s", veld.get_db_prep_value(ca_keten_id, connections[DEFAULT_DB_ALIAS])
+    else:
+        waar, waarde = "m.keten_id = %s", keten_id
+    gevonden = _aanleveringen_met_instelling(waar, [koppelpunt_id, waarde])
+    if not gevonden:
+        raise Aanlevering.DoesNotExist("Aanlevering matching query does not exist.")
+    return gevonden[0]
+
+
+def _aanleveringen_met_instelling(waar: str, params: list) -> list[Aanlevering]:
+    """This koppelpunt's queue entries (the first parameter) that match ``waar`` on the application ``m``, each
+    with its application and institution, by one plain join."""
+    from voorzieningen.aanmelden.models import Aanmelding
     from voorzieningen.catalogus.models import Instelling
 
-    connection = connections[DEFAULT_DB_ALIAS]
-    if ca_keten_id:
-        veld, waarde = (
-            "ca_keten_id",
-            Aanmelding._meta.get_field("ca_keten_id").get_db_prep_value(ca_keten_id, connection),
-        )
-    else:
-        veld, waarde = "keten_id", keten_id
-    sql = (
+    rijen = invoegen.lees_alle(
         f"SELECT {invoegen.kolommen(Aanlevering, alias='l')}, {invoegen.kolommen(Aanmelding, alias='m')},"
         f" {invoegen.kolommen(Instelling, alias='i')}"
         f" FROM {invoegen.tabel(Aanlevering)} l JOIN {invoegen.tabel(Aanmelding)} m ON m.id = l.aanmelding_id"
         f" JOIN {invoegen.tabel(Instelling)} i ON i.id = m.instelling_id"
-        f" WHERE l.koppelpunt_id = %s AND m.{veld} = %s"  # noqa: S608 — names from the models, values as parameters
+        f" WHERE l.koppelpunt_id = %s AND {waar}",  # noqa: S608 — names from the models, values as parameters
+        params,
+        Aanlevering,
+        Aanmelding,
+        Instelling,
     )
-    gelezen = invoegen.lees(sql, [koppelpunt_id, waarde], Aanlevering, Aanmelding, Instelling)
-    if gelezen is None:
-        raise Aanlevering.DoesNotExist("Aanlevering matching query does not exist.")
-    aanlevering, aanmelding, instelling = gelezen
-    aanmelding.instelling = instelling
-    aanlevering.aanmelding = aanmelding
-    return aanlevering
+    for aanlevering, aanmelding, instelling in rijen:
+        aanmelding.instelling = instelling
+        aanlevering.aanmelding = aanmelding
+    return [aanlevering for aanlevering, _, _ in rijen]
 
 
 def haal_op(client: SisClient, aanlevering: Aanlevering, *, savepoint: bool = True) -> Aanlevering:
@@ -589,8 +598,6 @@ class _Vooraf:
 
 def _lees_vooraf(koppelpunt_id: int, berichten: list[dict]) -> _Vooraf | None:
     """Three statements for the whole call instead of three per message; None on SQLite (one by one there)."""
-    from voorzieningen.aanmelden.models import Aanmelding
-    from voorzieningen.catalogus.models import Instelling
     from voorzieningen.koppelpunt.models import Routering
 
     from .models import StatusBericht
@@ -608,22 +615,11 @@ def _lees_vooraf(koppelpunt_id: int, berichten: list[dict]) -> _Vooraf | None:
     }
     cas = [uuid.UUID(str(d["caKetenId"])) for d in berichten if d.get("caKetenId")]
     ketens = [d["ketenId"] for d in berichten if not d.get("caKetenId") and d.get("ketenId")]
-    rijen = invoegen.lees_alle(
-        f"SELECT {invoegen.kolommen(Aanlevering, alias='l')}, {invoegen.kolommen(Aanmelding, alias='m')},"
-        f" {invoegen.kolommen(Instelling, alias='i')}"
-        f" FROM {invoegen.tabel(Aanlevering)} l JOIN {invoegen.tabel(Aanmelding)} m ON m.id = l.aanmelding_id"
-        f" JOIN {invoegen.tabel(Instelling)} i ON i.id = m.instelling_id"
-        " WHERE l.koppelpunt_id = %s AND (m.ca_keten_id = ANY(%s) OR m.keten_id = ANY(%s))",  # noqa: S608
-        [koppelpunt_id, cas, ketens],
-        Aanlevering,
-        Aanmelding,
-        Instelling,
-    )
     per_ca, per_keten = {}, {}
-    for aanlevering, aanmelding, instelling in rijen:
-        aanmelding.instelling = instelling
-        aanlevering.aanmelding = aanmelding
-        per_ca[aanmelding.ca_keten_id], per_keten[aanmelding.keten_id] = aanlevering, aanlevering
+    for aanlevering in _aanleveringen_met_instelling(
+        "(m.ca_keten_id = ANY(%s) OR m.keten_id = ANY(%s))", [koppelpunt_id, cas, ketens]
+    ):
+        per_ca[aanlevering.aanmelding.ca_keten_id] = per_keten[aanlevering.aanmelding.keten_id] = aanlevering
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(
             f"SELECT {invoegen.volgende_sleutel(StatusBericht)}, {invoegen.volgende_sleutel(Routering)}"
