@@ -456,3 +456,28 @@ def test_a_submit_on_postgresql_is_two_statements_and_writes_every_row(monkeypat
     assert AuditLogEntry.objects.filter(object_id=str(aanmelding.pk), action="create").count() == 1
     assert OutboxBericht.objects.filter(sleutel=f"aanmelden.email:ontvangstbewijs:{aanmelding.ca_keten_id}").exists()
     assert not Concept.objects.filter(pk=concept.pk).exists()
+
+
+def test_a_finished_step_makes_its_draft_the_one_resumed(student, cohort):
+    """Marking a step done is a cached update that leaves auto_now to its caller: it still refreshes the draft's
+    moment, which decides which draft the portal resumes and how the overview sorts them."""
+    import datetime
+
+    from django.utils import timezone
+
+    from freezegun import freeze_time
+
+    aanmelder = services.aanmelder_voor(student)
+    ander = CohortFactory(opleiding=cohort.opleiding)
+    with freeze_time(timezone.now() - datetime.timedelta(days=2)):
+        oud = services.start_concept(aanmelder, cohort)
+    with freeze_time(timezone.now() - datetime.timedelta(days=1)):
+        services.start_concept(aanmelder, ander)
+    services.markeer_stap(oud, "persoon")
+    oud.refresh_from_db()
+    assert oud.voltooide_stappen == ["persoon"]
+    assert aanmelder.concepten.order_by("-gewijzigd_op").first() == oud
+    moment = oud.gewijzigd_op
+    services.markeer_stap(oud, "persoon")  # done before: nothing written
+    oud.refresh_from_db()
+    assert oud.voltooide_stappen == ["persoon"] and oud.gewijzigd_op == moment
