@@ -499,35 +499,20 @@ def _mail_ontvangstbewijs(aanmelding: Aanmelding) -> None:
         outbox.plaats("aanmelden.email", sleutel, {"ontvangstbewijs": str(aanmelding.ca_keten_id)})
 
 
-def _voor_mail(voorwaarde: str, waarde, *, wijziging: bool = False):
-    """The application with its student, institution, programme and cohort (what the e-mails show), and with
-    ``wijziging`` the status change it is about, by one plain join: the workers write an e-mail for every submit
-    and status change. None when the application (or the change) or its student is gone."""
-    from voorzieningen.catalogus.models import AangebodenOpleiding, Instelling
+# What the e-mails show besides the application: read with it by one plain join (the workers write an e-mail for
+# every submit and status change). An application whose student is gone is not read: there is no one to write to.
+_VOOR_MAIL = ("aanmelder", "instelling", "opleiding", "cohort")
 
-    delen = [(Aanmelder, "a", "aanmelder_id"), (Instelling, "i", "instelling_id"),
-             (AangebodenOpleiding, "o", "opleiding_id"), (Cohort, "c", "cohort_id")]  # fmt: skip
-    kolommen_ = [invoegen.kolommen(Aanmelding, alias="m")] + [invoegen.kolommen(m, alias=a) for m, a, _ in delen]
-    van = f"{invoegen.tabel(Aanmelding)} m"
-    if wijziging:
-        kolommen_.append(invoegen.kolommen(StatusWijziging, alias="w"))
-        van = f"{invoegen.tabel(StatusWijziging)} w JOIN {van} ON m.id = w.aanmelding_id"
-    joins = " ".join(f"JOIN {invoegen.tabel(m)} {a} ON {a}.id = m.{fk}" for m, a, fk in delen)
-    modellen = [Aanmelding, *(m for m, _, _ in delen), *([StatusWijziging] if wijziging else [])]
-    gelezen = invoegen.lees(
-        f"SELECT {', '.join(kolommen_)} FROM {van} {joins} WHERE {voorwaarde}",  # noqa: S608 — names from models
-        [waarde],
-        *modellen,
-    )
-    if gelezen is None:
-        return None
-    aanmelding, aanmelder, instelling, opleiding, cohort, *rest = gelezen
-    aanmelding.aanmelder, aanmelding.instelling = aanmelder, instelling
-    aanmelding.opleiding, aanmelding.cohort = opleiding, cohort
-    if wijziging:
-        rest[0].aanmelding = aanmelding
-        return aanmelding, rest[0]
-    return (aanmelding,)
+
+def _aanmelding_voor_mail(ca_keten_id) -> Aanmelding | None:
+    j = invoegen.samen(Aanmelding, *_VOOR_MAIL)
+    waarde = Aanmelding._meta.get_field("ca_keten_id").get_db_prep_value(ca_keten_id, connection)
+    return j.lees(f"{j.alias()}.ca_keten_id = %s", [waarde])
+
+
+def _wijziging_voor_mail(pk: int) -> StatusWijziging | None:
+    j = invoegen.samen(StatusWijziging, *(f"aanmelding__{pad}" for pad in _VOOR_MAIL))
+    return j.lees(f"{j.alias()}.id = %s", [pk])
 
 
 @outbox.handler("aanmelden.email")
@@ -536,9 +521,7 @@ def _lever_email_met_ontvangstbewijs(payload: dict) -> None:
 
     from .ontvangstbewijs import pdf
 
-    ca_keten_id = Aanmelding._meta.get_field("ca_keten_id").get_db_prep_value(payload["ontvangstbewijs"], connection)
-    gelezen = _voor_mail("m.ca_keten_id = %s", ca_keten_id)
-    aanmelding = gelezen[0] if gelezen else None
+    aanmelding = _aanmelding_voor_mail(payload["ontvangstbewijs"])
     if aanmelding is None or not aanmelding.aanmelder.email:
         return  # removed or anonymised before the worker came to it: there is no one to write to
     controle_url = f"{settings.PUBLIC_BASE_URL}/ontvangstbewijs/controleren/"
@@ -629,11 +612,10 @@ def _vergrendeld(pk: int) -> tuple[Aanmelding, int | None]:
 
 @outbox.handler("aanmelden.statusmail")
 def _lever_statusmail(payload: dict) -> None:
-    gelezen = _voor_mail("w.id = %s", payload["wijziging"], wijziging=True)
-    if gelezen is None or not gelezen[0].aanmelder.email:
+    wijziging = _wijziging_voor_mail(payload["wijziging"])
+    if wijziging is None or not wijziging.aanmelding.aanmelder.email:
         return  # removed or anonymised before the worker came to it: there is no one to write to
-    aanmelding, wijziging = gelezen
-    aanmelder = aanmelding.aanmelder
+    aanmelder = wijziging.aanmelding.aanmelder
     mail = _opgemaakt(
         wijziging.aanmelding,
         aanmelder,

@@ -266,25 +266,11 @@ def authenticeer(code: str, token: str) -> SisClient | None:
 def _sleutel_met_koppelpunt(code: str, sleutel_hash: str) -> SisSleutel | None:
     """The unrevoked key with its koppelpunt and institution, by one plain join: every API call asks (compiled by
     the ORM it was a tenth of a season, docs/performance.md)."""
-    from voorzieningen.catalogus.models import Instelling
-
-    gelezen = invoegen.lees(
-        f"SELECT {invoegen.kolommen(SisSleutel, alias='s')}, {invoegen.kolommen(Koppelpunt, alias='k')},"
-        f" {invoegen.kolommen(Instelling, alias='i')}"
-        f" FROM {invoegen.tabel(SisSleutel)} s JOIN {invoegen.tabel(Koppelpunt)} k ON k.id = s.koppelpunt_id"
-        f" JOIN {invoegen.tabel(Instelling)} i ON i.id = k.instelling_id"
-        " WHERE s.sleutel_hash = %s AND s.ingetrokken_op IS NULL AND k.code = %s",  # noqa: S608
+    j = invoegen.samen(SisSleutel, "koppelpunt__instelling")
+    return j.lees(
+        f"{j.alias()}.sleutel_hash = %s AND {j.alias()}.ingetrokken_op IS NULL AND {j.alias('koppelpunt')}.code = %s",
         [sleutel_hash, code],
-        SisSleutel,
-        Koppelpunt,
-        Instelling,
     )
-    if gelezen is None:
-        return None
-    sleutel, koppelpunt, instelling = gelezen
-    koppelpunt.instelling = instelling
-    sleutel.koppelpunt = koppelpunt
-    return sleutel
 
 
 def zet_terug_in_wachtrij(aanleveringen, door: str = "") -> int:
@@ -387,9 +373,9 @@ def _aanlevering_met_instelling(koppelpunt_id: int, ca_keten_id, keten_id) -> Aa
 
     if ca_keten_id:
         veld = Aanmelding._meta.get_field("ca_keten_id")
-        waar, waarde = "m.ca_keten_id = %s", veld.get_db_prep_value(ca_keten_id, connections[DEFAULT_DB_ALIAS])
+        waar, waarde = "{m}.ca_keten_id = %s", veld.get_db_prep_value(ca_keten_id, connections[DEFAULT_DB_ALIAS])
     else:
-        waar, waarde = "m.keten_id = %s", keten_id
+        waar, waarde = "{m}.keten_id = %s", keten_id
     gevonden = _aanleveringen_met_instelling(waar, [koppelpunt_id, waarde])
     if not gevonden:
         raise Aanlevering.DoesNotExist("Aanlevering matching query does not exist.")
@@ -397,26 +383,10 @@ def _aanlevering_met_instelling(koppelpunt_id: int, ca_keten_id, keten_id) -> Aa
 
 
 def _aanleveringen_met_instelling(waar: str, params: list) -> list[Aanlevering]:
-    """This koppelpunt's queue entries (the first parameter) that match ``waar`` on the application ``m``, each
-    with its application and institution, by one plain join."""
-    from voorzieningen.aanmelden.models import Aanmelding
-    from voorzieningen.catalogus.models import Instelling
-
-    rijen = invoegen.lees_alle(
-        f"SELECT {invoegen.kolommen(Aanlevering, alias='l')}, {invoegen.kolommen(Aanmelding, alias='m')},"
-        f" {invoegen.kolommen(Instelling, alias='i')}"
-        f" FROM {invoegen.tabel(Aanlevering)} l JOIN {invoegen.tabel(Aanmelding)} m ON m.id = l.aanmelding_id"
-        f" JOIN {invoegen.tabel(Instelling)} i ON i.id = m.instelling_id"
-        f" WHERE l.koppelpunt_id = %s AND {waar}",  # noqa: S608 — names from the models, values as parameters
-        params,
-        Aanlevering,
-        Aanmelding,
-        Instelling,
-    )
-    for aanlevering, aanmelding, instelling in rijen:
-        aanmelding.instelling = instelling
-        aanlevering.aanmelding = aanmelding
-    return [aanlevering for aanlevering, _, _ in rijen]
+    """This koppelpunt's queue entries (the first parameter) whose application ``{m}`` matches ``waar``, each with
+    its application and institution."""
+    j = invoegen.samen(Aanlevering, "aanmelding__instelling")
+    return j.lees_alle(f"{j.alias()}.koppelpunt_id = %s AND {waar.format(m=j.alias('aanmelding'))}", params)
 
 
 def haal_op(client: SisClient, aanlevering: Aanlevering, *, savepoint: bool = True) -> Aanlevering:
@@ -617,7 +587,7 @@ def _lees_vooraf(koppelpunt_id: int, berichten: list[dict]) -> _Vooraf | None:
     ketens = [d["ketenId"] for d in berichten if not d.get("caKetenId") and d.get("ketenId")]
     per_ca, per_keten = {}, {}
     for aanlevering in _aanleveringen_met_instelling(
-        "(m.ca_keten_id = ANY(%s) OR m.keten_id = ANY(%s))", [koppelpunt_id, cas, ketens]
+        "({m}.ca_keten_id = ANY(%s) OR {m}.keten_id = ANY(%s))", [koppelpunt_id, cas, ketens]
     ):
         per_ca[aanlevering.aanmelding.ca_keten_id] = per_keten[aanlevering.aanmelding.keten_id] = aanlevering
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:

@@ -413,3 +413,26 @@ def test_a_bulk_message_holds_one_savepoint_and_undoes_itself_when_its_id_collid
     assert uit.http == 200 and uit.bericht.status == "OFFERED"  # ... the constraint finds it: the first one stands
     a.refresh_from_db()
     assert a.status == Status.ENROLLED and a.statuswijzigingen.count() == wijzigingen  # REJECTED was undone
+
+
+def test_samen_reads_a_model_with_its_related_rows_as_select_related_would(school, django_assert_num_queries):
+    """invoegen.samen: the key check's and the status path's joins, one statement, the related rows in place."""
+    from voorzieningen.core import invoegen
+    from voorzieningen.sis.models import SisSleutel
+
+    j = invoegen.samen(SisSleutel, "koppelpunt__instelling")
+    assert invoegen.samen(SisSleutel, "koppelpunt__instelling") is j  # built once
+    with django_assert_num_queries(1):
+        [sleutel] = j.lees_alle(f"{j.alias('koppelpunt')}.code = %s", ["K1"])
+        instelling = sleutel.koppelpunt.instelling  # no query: read with it
+    orm = SisSleutel.objects.select_related("koppelpunt__instelling").get(koppelpunt__code="K1")
+    assert (sleutel.pk, sleutel.sleutel_hash, sleutel.aangemaakt_op) == (orm.pk, orm.sleutel_hash, orm.aangemaakt_op)
+    assert (instelling.pk, instelling.brin, instelling.naam) == (
+        orm.koppelpunt.instelling.pk, orm.koppelpunt.instelling.brin, orm.koppelpunt.instelling.naam
+    )  # fmt: skip
+    assert j.lees(f"{j.alias('koppelpunt')}.code = %s", ["GEEN"]) is None
+
+    a = invoegen.samen(Aanlevering, "aanmelding__instelling", "aanmelding__cohort")  # paths sharing a step
+    [aanlevering] = a.lees_alle(f"{a.alias('aanmelding')}.id = %s", [school["aanmelding"].pk])
+    with django_assert_num_queries(0):
+        assert aanlevering.aanmelding.cohort == school["cohort"] and aanlevering.aanmelding.instelling.pk
