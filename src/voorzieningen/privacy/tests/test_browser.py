@@ -40,7 +40,8 @@ def test_fg_reports_a_breach_sees_the_clock_and_searches_the_trail(browser_page,
     assert "Nog 7" in page.inner_text("div.field-meldtermijn_klok")  # about 72 hours left
 
     page.check("#id_afsluiten")
-    page.click("input[name='_continue']")
+    with page.expect_navigation():  # read the answer once it has loaded, not while it is arriving (was flaky)
+        page.click("input[name='_continue']")
     assert "Een datalek wordt pas afgesloten na beoordeling van het risico." in page.inner_text("#content")
     assert Datalek.objects.get().gesloten_op is None
 
