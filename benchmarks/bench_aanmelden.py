@@ -91,9 +91,9 @@ _GEBUNDELD = (
     " s AS (INSERT INTO bench_statuswijziging (aanmelding_id, status, tijdstip, bron, toelichting, correctie)"
     "  SELECT id, %s, now(), %s, '', false FROM a),"
     " l AS (INSERT INTO bench_aanlevering (aanmelding_id, koppelpunt_id, in_wachtrij_sinds, foutmelding)"
-    "  SELECT id, 1, now(), '' FROM a),"
+    "  SELECT id, %s, now(), '' FROM a),"
     " g AS (INSERT INTO bench_sislog (aanmelding_id, koppelpunt_id, soort, tijdstip, detail)"
-    "  SELECT id, 1, 'KLAARGEZET', now(), '25LX' FROM a),"
+    "  SELECT id, %s, 'KLAARGEZET', now(), '25LX' FROM a),"
     " au AS (INSERT INTO bench_audit (timestamp, actor_type, actor_id, action, object_type, object_id,"
     "  subject_ref, reason, request_id, extra) SELECT now(), %s, %s, %s, %s, id::text, %s, %s, '', '{}' FROM a),"
     f" o AS ({_OUTBOX})"
@@ -114,13 +114,13 @@ def _raw_ceiling(rows, gebundeld: bool):
     verbinding = {}
 
     def work(row):
-        aanmelding, wijziging, audit, bericht = row
+        aanmelding, wijziging, audit, bericht, koppelpunt = row
         conn = verbinding.get("conn")
         if conn is None:
             conn = verbinding["conn"] = psycopg.connect(dsn, prepare_threshold=5)
         with conn.transaction():
             if gebundeld:
-                conn.execute(_GEBUNDELD, (*aanmelding, *wijziging, *audit, *bericht, aanmelding[3]))
+                conn.execute(_GEBUNDELD, (*aanmelding, *wijziging, koppelpunt, koppelpunt, *audit, *bericht, aanmelding[3]))
                 return
             pk = conn.execute(_AANMELDING, aanmelding).fetchone()[0]
             conn.execute(
@@ -130,13 +130,13 @@ def _raw_ceiling(rows, gebundeld: bool):
             )
             conn.execute(
                 "INSERT INTO bench_aanlevering (aanmelding_id, koppelpunt_id, in_wachtrij_sinds, foutmelding)"
-                " VALUES (%s,1,now(),'')",
-                (pk,),
+                " VALUES (%s,%s,now(),'')",
+                (pk, koppelpunt),
             )
             conn.execute(
                 "INSERT INTO bench_sislog (aanmelding_id, koppelpunt_id, soort, tijdstip, detail)"
-                " VALUES (%s,1,'KLAARGEZET',now(),'25LX')",
-                (pk,),
+                " VALUES (%s,%s,'KLAARGEZET',now(),'25LX')",
+                (pk, koppelpunt),
             )
             conn.execute(_COHORT, (aanmelding[3],))
             conn.execute(
@@ -146,17 +146,29 @@ def _raw_ceiling(rows, gebundeld: bool):
             )
             conn.execute(_OUTBOX, bericht)
 
+    tabellen = {
+        "aanmelden_aanmelding": "bench_aanmelding",
+        "aanmelden_statuswijziging": "bench_statuswijziging",
+        "core_auditlogentry": "bench_audit",
+        "core_outboxbericht": "bench_outbox",
+        "sis_aanlevering": "bench_aanlevering",
+        "sis_sislogregel": "bench_sislog",
+    }
     with connection.cursor() as cur:
-        for table, source in [
-            ("bench_aanmelding", "aanmelden_aanmelding"),
-            ("bench_statuswijziging", "aanmelden_statuswijziging"),
-            ("bench_audit", "core_auditlogentry"),
-            ("bench_outbox", "core_outboxbericht"),
-            ("bench_aanlevering", "sis_aanlevering"),
-            ("bench_sislog", "sis_sislogregel"),
-        ]:
-            cur.execute(f"DROP TABLE IF EXISTS {table}")
+        for source, table in tabellen.items():
+            cur.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
             cur.execute(f"CREATE TABLE {table} (LIKE {source} INCLUDING ALL)")
+        # LIKE copies no foreign keys: without them PostgreSQL would skip the ten checks (each a parent-row lock)
+        # a real submit pays, and the ceiling would be one for other rows than the service writes
+        for source, table in tabellen.items():
+            cur.execute(
+                "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'",
+                [source],
+            )
+            for (definitie,) in cur.fetchall():
+                for bron, kopie in tabellen.items():
+                    definitie = definitie.replace(f"REFERENCES {bron}(", f"REFERENCES {kopie}(")
+                cur.execute(f"ALTER TABLE {table} ADD {definitie}")
         cur.execute("DROP SEQUENCE IF EXISTS bench_keten_seq")
         cur.execute("CREATE SEQUENCE bench_keten_seq START 9000000001")
         cur.execute("ALTER TABLE bench_aanmelding ALTER COLUMN keten_id TYPE varchar(10)")
@@ -258,7 +270,7 @@ def run() -> None:
 
     sample = list(Aanmelding.objects.values_list(
         "aanmelder_id", "cohort_id", "opleiding_id", "onderwijsaanbieder_id", "instelling_id", "crebo",
-        "leertraject", "status", "gegevens", "ontvangstbewijs", "schooljaar",
+        "leertraject", "status", "gegevens", "ontvangstbewijs", "schooljaar", "aanlevering__koppelpunt_id",
     ))  # fmt: skip
     rows = []
     for (
@@ -273,6 +285,7 @@ def run() -> None:
         gegevens,
         bewijs,
         schooljaar,
+        koppelpunt,
     ) in sample:
         aanmelding = (
             str(uuid.uuid4()), str(uuid.uuid4()), aanmelder_id, cohort_id, opleiding_id, aanbieder_id,
@@ -284,6 +297,7 @@ def run() -> None:
                 ("SUBMITTED", "portaal"),
                 ("system", "system:bench", "create", "aanmelden.Aanmelding", "x" * 32, "Aanmelding ingediend"),
                 ("aanmelden.email", f"bench:{uuid.uuid4()}", json.dumps({"ontvangstbewijs": str(uuid.uuid4())})),
+                koppelpunt,
             )
         )
     ceiling = 0.0
