@@ -18,7 +18,7 @@ from voorzieningen.catalogus import services as catalogus
 from voorzieningen.catalogus.models import Cohort, Leertraject
 from voorzieningen.core import invoegen, outbox
 from voorzieningen.core.datums import leeftijd as bereken_leeftijd
-from voorzieningen.core.invoegen import gebundeld, kolommen, uit_rij, voeg_in
+from voorzieningen.core.invoegen import gebundeld, kolommen, nieuw, uit_rij, voeg_in
 from voorzieningen.core.services import Actor, audit_change, audit_delete
 from voorzieningen.identiteit import duo
 
@@ -398,7 +398,8 @@ def _dien_in(
     ):
         raise _geweigerd(cohort, today)  # checked against the live row: the first read may be half a minute old
 
-    aanmelding = Aanmelding(
+    aanmelding = nieuw(
+        Aanmelding,
         pk=genomen.pk,
         keten_id=genomen.keten_id,
         indien_token=concept.token,
@@ -425,8 +426,12 @@ def _dien_in(
     with gebundeld():  # PostgreSQL: the application and the rows that follow it as one statement
         voeg_in(aanmelding)
         voeg_in(
-            StatusWijziging(
-                aanmelding=aanmelding, status=Status.SUBMITTED, tijdstip=now, bron=StatusWijziging.Bron.PORTAAL
+            nieuw(
+                StatusWijziging,
+                aanmelding=aanmelding,
+                status=Status.SUBMITTED,
+                tijdstip=now,
+                bron=StatusWijziging.Bron.PORTAAL,
             )
         )
         aanmelding_ingediend.send(sender=Aanmelding, aanmelding=aanmelding)
@@ -576,7 +581,8 @@ def wijzig_status(
         delta = (status in BEZET_PLAATS) - (van in BEZET_PLAATS)
         if delta:
             catalogus.tel_plaatsen(aanmelding.cohort_id, delta)
-        wijziging = StatusWijziging(
+        wijziging = nieuw(
+            StatusWijziging,
             pk=sleutel,
             aanmelding=aanmelding,
             status=status,
@@ -657,7 +663,8 @@ def registreer_verstrekking(
     """Called by the SIS and koppelpunt parts whenever they hand over data about a student."""
     if aanmelding.aanmelder_id is None:
         return None
-    verstrekking = Verstrekking(
+    verstrekking = nieuw(
+        Verstrekking,
         aanmelder_id=aanmelding.aanmelder_id,
         aanmelding=aanmelding,
         soort_ontvanger=soort,

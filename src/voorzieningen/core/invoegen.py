@@ -10,11 +10,14 @@ It sends no ``pre_save``/``post_save`` signals: use it only for models nothing l
 (``core/tests/test_invoegen.py`` fails when a receiver appears for one of them).
 """
 
+import datetime
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import fields as f_
+from django.db.models.base import ModelState
 from django.db.models.fields import related
 
 GEBRUIKT: set[type] = set()  # the models written this way, for the test above
@@ -33,12 +36,20 @@ _ONGEWIJZIGD = {
 }
 
 
+# On PostgreSQL also these: its backend passes an aware datetime and a UUID on unchanged (psycopg adapts them), after
+# checks an aware datetime or a UUID passes anyway. SQLite turns both into text, so there they are converted.
+_ONGEWIJZIGD_PG = {f_.DateTimeField: datetime.datetime, f_.UUIDField: uuid.UUID}
+
+
 def _omzetter(veld, connection):
     """How one field's value becomes its parameter: a type check that keeps it, or the full conversion."""
     if isinstance(veld, related.ForeignKey):
         soort = int if isinstance(veld.target_field, f_.AutoFieldMixin) else None
     else:
         soort = _ONGEWIJZIGD.get(type(veld))
+        if soort is None and connection.vendor == "postgresql":
+            soort = _ONGEWIJZIGD_PG.get(type(veld))
+    bewust = soort is datetime.datetime  # a naive datetime is made aware (with a warning) by the full conversion
     eigen_pre_save = type(veld).pre_save is not f_.Field.pre_save  # auto_now(_add), files
     attname = veld.attname
 
@@ -46,7 +57,7 @@ def _omzetter(veld, connection):
         waarde = veld.pre_save(obj, True) if eigen_pre_save else getattr(obj, attname)
         if waarde is None and veld.null:
             return None
-        if soort is not None and type(waarde) is soort:
+        if soort is not None and type(waarde) is soort and (not bewust or waarde.tzinfo is not None):
             return waarde
         return veld.get_db_prep_save(waarde, connection)
 
@@ -73,6 +84,53 @@ def _statement(connection, model, bij_conflict: str | None, met_sleutel: bool = 
         gevonden = _SQL[sleutel] = (sql, [_omzetter(f, connection) for f in velden], returning)
         GEBRUIKT.add(model)
     return gevonden
+
+
+_NIEUW: dict[type, tuple[dict, list]] = {}
+
+
+def nieuw(model, **waarden):
+    """``model(**waarden)`` without ``Model.__init__``: the same unsaved instance (defaults applied, a related
+    object given by its field's name cached as ``__init__`` caches it), for the rows the hot paths write several of
+    per call (a fifth of a submit's Python went to building its seven instances, docs/performance.md).
+
+    Values are given by field name or attname, as to ``__init__``; an unknown name is a TypeError as there. It
+    sends no ``pre_init``/``post_init`` (``core/tests/test_invoegen.py`` fails when a receiver appears for a
+    model built this way)."""
+    gevonden = _NIEUW.get(model)
+    if gevonden is None:
+        namen, standaard = {}, []
+        for veld in model._meta.concrete_fields:
+            namen[veld.attname] = (veld.attname, None)
+            if veld.is_relation:
+                namen[veld.name] = (veld.attname, veld)
+            standaard.append((veld.attname, veld))
+        namen["pk"] = (model._meta.pk.attname, None)
+        gevonden = _NIEUW[model] = (namen, standaard)
+        GEMAAKT.add(model)
+    namen, standaard = gevonden
+    obj = model.__new__(model)
+    state = obj._state = ModelState()
+    velden = obj.__dict__
+    for naam, waarde in waarden.items():
+        try:
+            attname, relatie = namen[naam]
+        except KeyError:
+            raise TypeError(f"{model.__name__}() got unexpected keyword arguments: '{naam}'") from None
+        if relatie is not None:
+            state.fields_cache[relatie.name] = waarde
+            if waarde is not None:
+                if not relatie.remote_field.multiple:  # one-to-one: the other side knows this row, as __init__ sets
+                    relatie.remote_field.set_cached_value(waarde, obj)
+                waarde = getattr(waarde, relatie.target_field.attname)
+        velden[attname] = waarde
+    for attname, veld in standaard:
+        if attname not in velden:
+            velden[attname] = veld.get_default()
+    return obj
+
+
+GEMAAKT: set[type] = set()  # the models built by nieuw(), for the test above
 
 
 def voeg_in(obj, *, bij_conflict: str | None = None) -> bool | None:

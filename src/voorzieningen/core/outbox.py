@@ -13,7 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from . import invoegen
-from .invoegen import voeg_in
+from .invoegen import nieuw, voeg_in
 from .models import OutboxBericht
 
 logger = logging.getLogger(__name__)
@@ -53,8 +53,14 @@ def plaats(kanaal: str, sleutel: str, payload: dict, groep: str = "") -> OutboxB
     earlier one is undelivered (also when that one is a dead letter).
     """
     nu = timezone.now()
-    bericht = OutboxBericht(
-        kanaal=kanaal, sleutel=f"{kanaal}:{sleutel}", payload=payload, volgende_poging=nu, aangemaakt_op=nu, groep=groep
+    bericht = nieuw(
+        OutboxBericht,
+        kanaal=kanaal,
+        sleutel=f"{kanaal}:{sleutel}",
+        payload=payload,
+        volgende_poging=nu,
+        aangemaakt_op=nu,
+        groep=groep,
     )
     # one INSERT … ON CONFLICT DO NOTHING: on the hot paths (submitting, routing a status to three recipients)
     # every statement counts

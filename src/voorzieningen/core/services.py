@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 
-from .invoegen import voeg_in
+from .invoegen import nieuw, voeg_in
 from .middleware import current_request_id
 from .models import AuditLogEntry
 from .procesgeheugen import Procesgeheugen
@@ -57,7 +57,8 @@ def audit(
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = object_id or str(obj.pk)
-    entry = AuditLogEntry(
+    entry = nieuw(
+        AuditLogEntry,
         actor_type=actor.type,
         actor_id=actor.id,
         action=action,

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from voorzieningen.core import http, outbox
-from voorzieningen.core.invoegen import voeg_in
+from voorzieningen.core.invoegen import nieuw, voeg_in
 from voorzieningen.core.models import Gemeente, OutboxBericht
 from voorzieningen.core.procesgeheugen import Procesgeheugen
 from voorzieningen.core.services import Actor, audit_disclose
@@ -133,7 +133,8 @@ def ontvang(
     try:
         # a savepoint for the IntegrityError below; the portal's ids cannot collide, and its caller holds one
         with transaction.atomic(savepoint=not van_portaal):
-            log = Routering(
+            log = nieuw(
+                Routering,
                 pk=sleutel,
                 afzender=afzender,
                 bericht_id=bericht.bericht_id,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voorzieningen.core import http, invoegen, outbox
-from voorzieningen.core.invoegen import voeg_in
+from voorzieningen.core.invoegen import nieuw, voeg_in
 from voorzieningen.core.procesgeheugen import Procesgeheugen
 from voorzieningen.core.sleutels import hash_van, nieuwe_sleutel
 
@@ -103,7 +103,8 @@ def koppelpunt_voor(aanbieder, moment) -> Koppelpunt:
 def log(aanmelding_id: int, koppelpunt_id, soort: str, detail: str = "", tijdstip=None) -> None:
     """One line in the SIS message log the institution admin reads."""
     voeg_in(
-        SisLogregel(
+        nieuw(
+            SisLogregel,
             aanmelding_id=aanmelding_id,
             koppelpunt_id=koppelpunt_id,
             soort=soort,
@@ -116,7 +117,9 @@ def log(aanmelding_id: int, koppelpunt_id, soort: str, detail: str = "", tijdsti
 def leg_klaar(aanmelding) -> Aanlevering:
     """Put a new application in the queue of its koppelpunt (called inside the submit transaction)."""
     koppelpunt = koppelpunt_voor(aanmelding.onderwijsaanbieder, aanmelding.ingediend_op)
-    aanlevering = Aanlevering(aanmelding=aanmelding, koppelpunt=koppelpunt, in_wachtrij_sinds=aanmelding.ingediend_op)
+    aanlevering = nieuw(
+        Aanlevering, aanmelding=aanmelding, koppelpunt=koppelpunt, in_wachtrij_sinds=aanmelding.ingediend_op
+    )
     voeg_in(aanlevering)
     _meld(koppelpunt, "NIEUW", aanmelding, aanmelding.ingediend_op)
     log(aanmelding.pk, koppelpunt.pk, SisLogregel.Soort.KLAARGEZET, koppelpunt.code, aanmelding.ingediend_op)
@@ -633,7 +636,8 @@ def _verwerk(client, aanmelding, bericht_id, status, toelichting, correctie, tij
                 savepoint=False,  # this block's own savepoint undoes the whole message
             )
             resultaat = "verwerkt"
-        bericht = StatusBericht(
+        bericht = nieuw(
+            StatusBericht,
             pk=bericht_sleutel,
             koppelpunt=client.koppelpunt,
             bericht_id=bericht_id,
