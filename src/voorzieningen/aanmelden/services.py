@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import Count, F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -231,8 +231,9 @@ def markeer_stap(concept: Concept, slug: str) -> None:
         invoegen.werk_velden_bij(concept, ("voltooide_stappen", "gewijzigd_op"))  # every step of every student
 
 
-def ontbrekend(concept: Concept) -> list[str]:
-    """What still blocks the submit, as Dutch sentences for the summary page."""
+def ontbrekend(concept: Concept, ouders: list | None = None) -> list[str]:
+    """What still blocks the submit, as Dutch sentences for the summary page. ``ouders``: the guardians when the
+    caller read them already (the submit takes them with the draft), else they are asked for when needed."""
     from django.utils.translation import gettext as _
 
     aanmelder = concept.aanmelder
@@ -243,7 +244,7 @@ def ontbrekend(concept: Concept) -> list[str]:
         problemen.append(_("Vul het adres in dat de school mag gebruiken."))
     if not aanmelder.email:
         problemen.append(_("Vul je e-mailadres in."))
-    if is_minderjarig(aanmelder) and not aanmelder.ouders.exists():
+    if is_minderjarig(aanmelder) and not (aanmelder.ouders.exists() if ouders is None else ouders):
         problemen.append(_("Je bent jonger dan 18: vul minstens één ouder of verzorger in."))
     if concept.cohort.toegangscode and not concept.toegangscode_ok:
         problemen.append(_("Vul de toegangscode van dit cohort in."))
@@ -351,31 +352,43 @@ def _neem_concept(token, aanmelder: Aanmelder) -> _Genomen | None:
     On PostgreSQL the same statement takes the ketenId and the application's key from their sequences and reads
     the guardians: one round trip where four were (docs/performance.md). A draft not found takes nothing.
     """
+    verbinding = connections[DEFAULT_DB_ALIAS]
     veld = Concept._meta.get_field("token")
-    qn = connection.ops.quote_name
-    tabel = qn(Concept._meta.db_table)
-    params = [veld.get_db_prep_value(veld.to_python(token), connection), aanmelder.pk]
-    extra = ""
-    if connection.vendor == "postgresql":
-        extra = (
-            f", nextval('aanmelden_keten_id_seq'), {invoegen.volgende_sleutel(Aanmelding)},"
-            " (SELECT coalesce(json_agg(json_build_object('naam', naam, 'email', email, 'telefoon', telefoon)"
-            f" ORDER BY id), '[]'::json) FROM {qn(Ouder._meta.db_table)} WHERE aanmelder_id = %s)"
-        )
+    params = [veld.get_db_prep_value(veld.to_python(token), verbinding), aanmelder.pk]
+    extra = verbinding.vendor == "postgresql"
+    if extra:
         params.append(aanmelder.pk)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {tabel} WHERE token = %s AND aanmelder_id = %s"  # noqa: S608 — names only
-            f" RETURNING {kolommen(Concept)}{extra}",
-            params,
-        )
+    with verbinding.cursor() as cursor:
+        cursor.execute(_neem_sql(verbinding), params)
         rij = cursor.fetchone()
     if rij is None:
         return None
     if extra:
         *velden, keten_id, pk, ouders = rij
-        return _Genomen(uit_rij(Concept, velden), _keten_id(keten_id), ouders, pk)
+        return _Genomen(uit_rij(Concept, velden, verbinding), _keten_id(keten_id), ouders, pk)
     return _Genomen(uit_rij(Concept, rij), volgend_keten_id(), _ouders(aanmelder.pk))
+
+
+_NEEM_SQL: dict[str, str] = {}
+
+
+def _neem_sql(verbinding) -> str:
+    """The statement of :func:`_neem_concept`, built once per database kind."""
+    sql = _NEEM_SQL.get(verbinding.vendor)
+    if sql is None:
+        qn = verbinding.ops.quote_name
+        extra = ""
+        if verbinding.vendor == "postgresql":
+            extra = (
+                f", nextval('aanmelden_keten_id_seq'), {invoegen.volgende_sleutel(Aanmelding)},"
+                " (SELECT coalesce(json_agg(json_build_object('naam', naam, 'email', email, 'telefoon', telefoon)"
+                f" ORDER BY id), '[]'::json) FROM {qn(Ouder._meta.db_table)} WHERE aanmelder_id = %s)"
+            )
+        sql = _NEEM_SQL[verbinding.vendor] = (
+            f"DELETE FROM {qn(Concept._meta.db_table)} WHERE token = %s AND aanmelder_id = %s"  # noqa: S608 — names
+            f" RETURNING {kolommen(Concept, verbinding)}{extra}"
+        )
+    return sql
 
 
 def _dien_in(
@@ -384,7 +397,7 @@ def _dien_in(
     from django.utils.translation import gettext as _
 
     concept = genomen.concept
-    problemen = ontbrekend(concept)
+    problemen = ontbrekend(concept, genomen.ouders)
     if problemen:
         raise Onvolledig(" ".join(problemen), problemen=problemen)
     now = ingediend_op or timezone.now()

@@ -50,6 +50,7 @@ def _omzetter(veld, connection):
         if soort is None and connection.vendor == "postgresql":
             soort = _ONGEWIJZIGD_PG.get(type(veld))
     bewust = soort is datetime.datetime  # a naive datetime is made aware (with a warning) by the full conversion
+    tekst = soort is str  # a text field keeps any str as it is, also a choices member (TextChoices is a str)
     eigen_pre_save = type(veld).pre_save is not f_.Field.pre_save  # auto_now(_add), files
     attname = veld.attname
 
@@ -57,8 +58,11 @@ def _omzetter(veld, connection):
         waarde = veld.pre_save(obj, True) if eigen_pre_save else getattr(obj, attname)
         if waarde is None and veld.null:
             return None
-        if soort is not None and type(waarde) is soort and (not bewust or waarde.tzinfo is not None):
-            return waarde
+        if soort is not None:
+            if type(waarde) is soort and (not bewust or waarde.tzinfo is not None):
+                return waarde
+            if tekst and isinstance(waarde, str):
+                return waarde
         return veld.get_db_prep_save(waarde, connection)
 
     return omzet
@@ -237,13 +241,19 @@ def verstuur() -> None:
     if bundel is None or not bundel.rijen:
         return
     rijen, bundel.rijen = bundel.rijen, []
-    delen, params = [], []
-    for i, (_, sql, p) in enumerate(rijen):
-        delen.append(f"r{i} AS ({sql})")
+    params = []
+    for _, _, p in rijen:
         params.extend(p)
-    keuze = ", ".join(_keuze(obj, i, connection) for i, (obj, _, _) in enumerate(rijen))
+    vorm = tuple((sql, type(obj)) for obj, sql, _ in rijen)  # the same calls give the same statement: built once
+    statement = _BUNDELS.get(vorm)
+    if statement is None:
+        delen = ", ".join(f"r{i} AS ({sql})" for i, (sql, _) in enumerate(vorm))
+        keuze = ", ".join(_keuze(obj, i, connection) for i, (obj, _, _) in enumerate(rijen))
+        statement = _BUNDELS[vorm] = f"WITH {delen} SELECT {keuze}"
+        if len(_BUNDELS) > 1_000:  # a few shapes per hot path; never more than this many
+            _BUNDELS.clear()
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(delen)} SELECT {keuze}", params)
+        cursor.execute(statement, params)
         sleutels = cursor.fetchone()
     for (obj, _, _), pk in zip(rijen, sleutels, strict=True):
         if isinstance(obj, Bijgewerkt):
@@ -254,6 +264,9 @@ def verstuur() -> None:
     daarna, bundel.daarna = bundel.daarna, []
     for func in daarna:
         func()
+
+
+_BUNDELS: dict[tuple, str] = {}
 
 
 def _keuze(obj, i: int, connection) -> str:

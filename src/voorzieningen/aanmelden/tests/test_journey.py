@@ -122,6 +122,21 @@ class TestUnder18:
             {"naam": "Petra Berg", "email": "", "telefoon": "0612345678"}
         ]
 
+    def test_a_guardian_removed_after_the_step_blocks_the_submit(self, client, minderjarige, cohort):
+        """The submit checks the guardians it takes with the draft (one statement), not a second read; the draft
+        stays."""
+        client.force_login(minderjarige)
+        concept, _ = start(client, cohort)
+        post_stap(client, concept, "persoonsgegevens")
+        post_stap(client, concept, "contact", {"email": "lotte@example.nl"})
+        post_stap(client, concept, "ouders", {"ouder1-naam": "Petra Berg", "ouder1-telefoon": "0612345678"})
+        post_stap(client, concept, "vooropleiding")
+        aanmelder = minderjarige.aanmelder
+        aanmelder.ouders.all().delete()
+        with pytest.raises(services.Onvolledig, match="jonger dan 18"):
+            services.dien_in(concept.token, aanmelder, Actor.system("test"))
+        assert Concept.objects.filter(pk=concept.pk).exists() and not Aanmelding.objects.exists()
+
     def test_adults_may_skip_guardians(self, student_client, cohort):
         concept = doorloop(student_client, cohort)
         assert services.ontbrekend(concept) == []
