@@ -366,7 +366,7 @@ def _neem_concept(token, aanmelder: Aanmelder) -> _Genomen | None:
     if extra:
         *velden, keten_id, pk, ouders = rij
         return _Genomen(uit_rij(Concept, velden, verbinding), _keten_id(keten_id), ouders, pk)
-    return _Genomen(uit_rij(Concept, rij), volgend_keten_id(), _ouders(aanmelder.pk))
+    return _Genomen(uit_rij(Concept, rij, verbinding), volgend_keten_id(), _ouders(aanmelder.pk))
 
 
 _NEEM_SQL: dict[str, str] = {}

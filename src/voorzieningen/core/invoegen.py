@@ -21,6 +21,7 @@ from django.db.models.base import ModelState
 from django.db.models.fields import related
 
 GEBRUIKT: set[type] = set()  # the models written this way, for the test above
+GEMAAKT: set[type] = set()  # the models built by nieuw(), for the same test module
 _SQL: dict[tuple, tuple[str, list, bool]] = {}
 
 # Fields whose save conversion leaves a value of exactly this type as it is (CharField's to_python of a str,
@@ -36,8 +37,8 @@ _ONGEWIJZIGD = {
 }
 
 
-# On PostgreSQL also these: its backend passes an aware datetime and a UUID on unchanged (psycopg adapts them), after
-# checks an aware datetime or a UUID passes anyway. SQLite turns both into text, so there they are converted.
+# On PostgreSQL also these: its backend hands an aware datetime and a UUID to psycopg unchanged, after checks such a
+# value always passes. SQLite turns both into text, so there they go through the full conversion.
 _ONGEWIJZIGD_PG = {f_.DateTimeField: datetime.datetime, f_.UUIDField: uuid.UUID}
 
 
@@ -96,7 +97,7 @@ _NIEUW: dict[type, tuple[dict, list]] = {}
 def nieuw(model, **waarden):
     """``model(**waarden)`` without ``Model.__init__``: the same unsaved instance (defaults applied, a related
     object given by its field's name cached as ``__init__`` caches it), for the rows the hot paths write several of
-    per call (a fifth of a submit's Python went to building its seven instances, docs/performance.md).
+    per call (building a submit's seven instances was about a sixth of its Python, docs/performance.md).
 
     Values are given by field name or attname, as to ``__init__``; an unknown name is a TypeError as there. It
     sends no ``pre_init``/``post_init`` (``core/tests/test_invoegen.py`` fails when a receiver appears for a
@@ -132,9 +133,6 @@ def nieuw(model, **waarden):
         if attname not in velden:
             velden[attname] = veld.get_default()
     return obj
-
-
-GEMAAKT: set[type] = set()  # the models built by nieuw(), for the test above
 
 
 def voeg_in(obj, *, bij_conflict: str | None = None) -> bool | None:
@@ -244,10 +242,10 @@ def verstuur() -> None:
     params = []
     for _, _, p in rijen:
         params.extend(p)
-    vorm = tuple((sql, type(obj)) for obj, sql, _ in rijen)  # the same calls give the same statement: built once
+    vorm = tuple(sql for _, sql, _ in rijen)  # the same rows give the same statement: built once per shape
     statement = _BUNDELS.get(vorm)
     if statement is None:
-        delen = ", ".join(f"r{i} AS ({sql})" for i, (sql, _) in enumerate(vorm))
+        delen = ", ".join(f"r{i} AS ({sql})" for i, sql in enumerate(vorm))
         keuze = ", ".join(_keuze(obj, i, connection) for i, (obj, _, _) in enumerate(rijen))
         statement = _BUNDELS[vorm] = f"WITH {delen} SELECT {keuze}"
         if len(_BUNDELS) > 1_000:  # a few shapes per hot path; never more than this many
