@@ -525,7 +525,7 @@ def verwerk_statussen(client: SisClient, berichten: list[dict]) -> list[Uitkomst
     from voorzieningen.aanmelden.services import StatusNietToegestaan
 
     uitkomsten = []
-    with transaction.atomic():
+    with transaction.atomic(), outbox.verzamel():  # the workers get what it routes in batches
         vooraf = _lees_vooraf(client.koppelpunt.pk, berichten)
         for d in berichten:
             try:  # a message that fails is undone by the savepoint of its own writes (_verwerk): none needed here
