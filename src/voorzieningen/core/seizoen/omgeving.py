@@ -173,7 +173,8 @@ def gesimuleerde_omgeving(personen: dict, start: datetime.datetime):
     """Install clock, DUO, mail server and the simulators' host for the season; everything is put back after.
 
     Delivery after commit is switched off: in a season the runner's delivery step plays the Celery workers
-    (``outbox.lever`` per message, in order per group), so intake and delivery are timed separately.
+    (``outbox.lever_partij``, a batch per transaction, in order per group), so intake and delivery are timed
+    separately.
     """
     from voorzieningen.core import http, outbox
     from voorzieningen.identiteit import duo

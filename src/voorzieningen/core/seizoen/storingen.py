@@ -17,13 +17,14 @@ How each fault is made, and why that way:
 * **Request lost** (``time-out``): ``requests.ConnectTimeout`` before the server saw anything, for the first
   ``aantal`` SIS requests in each process that day; the SIS retries.
 * **Duplicate deliveries** (``dubbel-afleveren``): on that night every worker process tries every due message, not
-  only its share (two workers on the same outbox id at once), and calls ``outbox.lever`` twice for each (a Celery
-  task delivered twice). The row lock must let one of them deliver.
+  only its share (two workers on the same outbox id at once), and calls ``outbox.lever_partij`` twice for each
+  batch (a Celery task delivered twice). The row lock must let one of them deliver.
 * **Worker killed mid-delivery** (``werker-gedood``): the transport kills its own process with SIGKILL right after
-  the receiver answered the ``aantal``-th delivery of that night — inside ``outbox.lever``, after the handler's
-  POST, before the commit. The runner notices, forks a replacement and redoes the process's share of the step;
-  the message's transaction is rolled back, so it is delivered again (the receiver, which committed on its own
-  connection, sees it twice and answers 200 'dubbel').
+  the receiver answered the ``aantal``-th delivery of that night — inside ``outbox.lever_partij``, after the
+  handler's POST, before the batch's commit. The runner notices, forks a replacement and redoes the process's share
+  of the step; the batch's transaction is rolled back, so all of it is delivered again (the receivers, which
+  committed on their own connection, see what they answered in it twice and answer 200 'dubbel'; the e-mails
+  handed to the mail server in it are sent again). Before the kill the process notes those receipts and e-mails.
 * **PostgreSQL restart** (``postgres``): one worker process restarts the cluster
   (``pg_ctlcluster --skip-systemctl-redirect <versie> main restart``) halfway through its share of a phase
   (``aanmelden``, ``sis-statussen`` or ``afleveren``) while the other processes are at work; without
@@ -175,7 +176,8 @@ class _Proces:
     kwijt: collections.Counter = field(default_factory=collections.Counter)
     time_out: int = 0
     dood_na: int = 0
-    laatste_ontvangst: tuple[str, str] | None = None  # (ontvanger, berichtId) the receiver last answered
+    in_partij: list[tuple[str, str]] = field(default_factory=list)  # (ontvanger, berichtId) answered in this batch
+    mails_bij_begin: int = 0  # this process's mail count when the open delivery batch began
 
 
 PROCES = _Proces()
@@ -188,7 +190,13 @@ def begin_taak(actief: Actief) -> None:
     PROCES.kwijt = collections.Counter(dict(actief.kwijt))
     PROCES.time_out = actief.time_out
     PROCES.dood_na = actief.dood_na
-    PROCES.laatste_ontvangst = None
+    begin_partij(0)
+
+
+def begin_partij(mails: int) -> None:
+    """A delivery batch begins: until it commits, whatever a receiver or the mail server got of it can come again."""
+    PROCES.in_partij = []
+    PROCES.mails_bij_begin = mails
 
 
 def meld(soort: str, ontvanger: str = "", bericht: str = "", detail: str = "") -> None:
@@ -303,7 +311,13 @@ def _ontvangen(r: dict) -> str:
 
 
 # Events after which a receiver may legitimately have the same message once more.
-VERKLAART_ONTVANGST = {"ontvanger-502", "antwoord-kwijt-aflevering", "werker-gedood", "aflevering-onderbroken"}
+VERKLAART_ONTVANGST = {
+    "ontvanger-502",
+    "antwoord-kwijt-aflevering",
+    "werker-gedood",
+    "partij-teruggedraaid",  # answered earlier in the batch of a killed worker
+    "aflevering-onderbroken",
+}
 
 
 # --- the transport hook (core/seizoen/omgeving.py calls it for every request while faults are configured) ------
@@ -380,17 +394,29 @@ def verstuur(adapter, request, environ, pad: str):
         elif response.status_code == 200:
             meld("ontvanger-dedup", ontvanger, bericht)  # the receiver saw it again and said so
         if response.status_code < 300 or response.status_code == 502:
-            PROCES.laatste_ontvangst = (ontvanger, bericht)
+            PROCES.in_partij.append((ontvanger, bericht))
             if PROCES.dood_na > 0:
                 PROCES.dood_na -= 1
                 if PROCES.dood_na == 0:
-                    meld("werker-gedood", ontvanger, bericht, f"pid {os.getpid()} na het antwoord op {bericht}")
-                    os.kill(os.getpid(), signal.SIGKILL)
+                    _gedood(ontvanger, bericht)
     if PROCES.kwijt[soort] > 0 and response.status_code < 500:
         PROCES.kwijt[soort] -= 1
         meld(f"antwoord-kwijt-{soort}", _ontvanger(pad) if soort == "aflevering" else "", _bericht_id(request))
         raise requests.ReadTimeout(f"storing: antwoord van {pad} verloren (verzoek wel verwerkt)", request=request)
     return response
+
+
+def _gedood(ontvanger: str, bericht: str) -> None:
+    """SIGKILL this process inside a delivery batch, after noting what the batch's redo will deliver again: the
+    receipts the receivers answered so far in it and the e-mails already handed to the mail server."""
+    from .omgeving import TellendePost
+
+    meld("werker-gedood", ontvanger, bericht, f"pid {os.getpid()} na het antwoord op {bericht}")
+    for eerder_ontvanger, eerder in PROCES.in_partij[:-1]:
+        meld("partij-teruggedraaid", eerder_ontvanger, eerder, f"pid {os.getpid()}")
+    for _ in range(TellendePost.verstuurd - PROCES.mails_bij_begin):
+        meld("mail-onderbroken", detail=f"pid {os.getpid()}: partij teruggedraaid")
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 # --- the database going away ---------------------------------------------------------------------------------

@@ -406,12 +406,14 @@ def deel_van(pk: int, groep: str, aantal: int) -> int:
 
 
 def afleveren(opdracht: tuple) -> dict:
-    """Deliver what is due of this process's share, oldest first, as the Celery workers would (``outbox.lever``);
-    a message that failed waits for its backoff, one that waits for an earlier one of its group is woken up.
+    """Deliver what is due of this process's share, oldest first, as the workers drain a backlog: a batch of
+    ``outbox.PARTIJ`` in one transaction (``outbox.lever_partij``, as the beat's sweeper does); a message that failed
+    waits for its backoff, one that waits for an earlier one of its group is woken up.
 
-    With the fault 'dubbel-afleveren' every process takes every due message, and each twice (two workers on one
-    id, a task delivered twice): the row lock decides. When the database goes away mid-delivery the message stays
+    With the fault 'dubbel-afleveren' every process takes every due message, and each batch twice (two workers on
+    one id, a task delivered twice): the row lock decides. When the database goes away mid-batch the batch stays
     pending (its transaction is rolled back) and the worker reconnects and goes on."""
+    from voorzieningen.core import outbox
     from voorzieningen.core.models import OutboxBericht
 
     index, aantal, moment = opdracht
@@ -437,50 +439,54 @@ def afleveren(opdracht: tuple) -> dict:
         if actief.postgres and not herstart:
             herstart = geleverd + max(1, len(eigen) // 2)
         voortgang = 0
-        for pk in eigen:
-            KLOK.tik(100)
-            status = _lever(pk, uit)
+        for begin in range(0, len(eigen), outbox.PARTIJ):
+            partij = eigen[begin : begin + outbox.PARTIJ]
+            KLOK.tik(100 * len(partij))
+            statussen = _lever(partij, uit)
             if actief.dubbel_afleveren:
-                tweede = _lever(pk, uit)  # the same task once more
-                storingen.meld("dubbel-afleveren", detail=f"{pk}: {status} / {tweede}")
-                for s in (status, tweede):
-                    if s == "overgeslagen":
-                        storingen.meld("dubbel-afleveren-overgeslagen", detail=str(pk))
-                if status == "overgeslagen" and tweede == OutboxBericht.Status.AFGELEVERD:
-                    status = tweede
-            if status == OutboxBericht.Status.AFGELEVERD:
-                uit["afgeleverd"] += 1
-                voortgang += 1
-            elif status == OutboxBericht.Status.MISLUKT:
-                uit["mislukt"] += 1
-            elif status not in ("overgeslagen", "onderbroken"):
-                uit["wacht"] += 1
-            geleverd += 1
-            if geleverd == herstart:
+                tweede = _lever(partij, uit)  # the same batch once more
+                for pk in partij:
+                    status, nog = statussen[pk], tweede[pk]
+                    storingen.meld("dubbel-afleveren", detail=f"{pk}: {status} / {nog}")
+                    for s in (status, nog):
+                        if s == "overgeslagen":
+                            storingen.meld("dubbel-afleveren-overgeslagen", detail=str(pk))
+                    if status == "overgeslagen" and nog == OutboxBericht.Status.AFGELEVERD:
+                        statussen[pk] = nog
+            for status in statussen.values():
+                if status == OutboxBericht.Status.AFGELEVERD:
+                    uit["afgeleverd"] += 1
+                    voortgang += 1
+                elif status == OutboxBericht.Status.MISLUKT:
+                    uit["mislukt"] += 1
+                elif status not in ("overgeslagen", "onderbroken"):
+                    uit["wacht"] += 1
+            if herstart and geleverd < herstart <= geleverd + len(partij):
                 storingen.herstart_postgres("afleveren")
+            geleverd += len(partij)
         if not voortgang:
             break
     uit["mails"] = TellendePost.verstuurd - post_voor
     return uit
 
 
-def _lever(pk: int, uit: dict) -> str:
-    """``outbox.lever``; when the database goes away meanwhile: note what the receiver or the mail server may
-    already have (a second receipt of it is explained), wait for the database, leave the message pending."""
+def _lever(partij: list[int], uit: dict) -> dict[int, str]:
+    """``outbox.lever_partij``; when the database goes away meanwhile: note what the receivers or the mail server
+    may already have of the batch (a second receipt of it is explained), wait for the database, leave the batch
+    pending."""
     from voorzieningen.core import outbox
 
-    storingen.PROCES.laatste_ontvangst = None
-    mails = TellendePost.verstuurd
+    storingen.begin_partij(TellendePost.verstuurd)
     try:
-        return outbox.lever(pk)
+        return outbox.lever_partij(partij)
     except storingen.db_fouten():
-        uit["onderbroken"] += 1
-        ontvanger, bericht = storingen.PROCES.laatste_ontvangst or ("", "")
-        storingen.meld("aflevering-onderbroken", ontvanger, bericht, str(pk))
-        if TellendePost.verstuurd != mails:
-            storingen.meld("mail-onderbroken", detail=str(pk))
+        uit["onderbroken"] += len(partij)
+        for ontvanger, bericht in storingen.PROCES.in_partij:
+            storingen.meld("aflevering-onderbroken", ontvanger, bericht, f"partij van {len(partij)}")
+        for _ in range(TellendePost.verstuurd - storingen.PROCES.mails_bij_begin):
+            storingen.meld("mail-onderbroken", detail=f"partij van {len(partij)}")
         storingen.wacht_op_database()
-        return "onderbroken"
+        return dict.fromkeys(partij, "onderbroken")
 
 
 # --- the VO side ------------------------------------------------------------------------------------------
