@@ -125,3 +125,25 @@ def test_faults_are_read_from_the_command_line():
     for fout in ("onbereikbaar@03-16", "brand@03-01", "dubbel:vo@13-40", "postgres:sis-ophalen@03-01"):
         with pytest.raises(ValueError):
             storingen.lees(fout)
+
+
+def test_a_worker_killed_inside_a_batch_explains_what_the_batch_will_deliver_again(tmp_path, monkeypatch):
+    """Killed after the receiver's answer on the third message of a batch: the redo delivers the whole batch
+    again, so the two receipts answered before it and the e-mails already sent in it are explained too — and no
+    more (a receipt of an earlier, committed batch is not)."""
+    from voorzieningen.core.seizoen.omgeving import TellendePost
+
+    gedood = []
+    monkeypatch.setattr(storingen, "LOGMAP", str(tmp_path))
+    monkeypatch.setattr(storingen.os, "kill", lambda pid, sig: gedood.append(sig))
+    monkeypatch.setattr(TellendePost, "verstuurd", 40)
+    storingen.begin_taak(storingen.Actief())
+    storingen.PROCES.in_partij.append(("VO", "vorige-partij"))  # committed with its own batch
+    storingen.begin_partij(TellendePost.verstuurd)
+    TellendePost.verstuurd += 2  # two e-mails of this batch handed to the mail server
+    storingen.PROCES.in_partij += [("VO", "a"), ("0344", "b"), ("VO", "c")]
+    storingen._gedood("VO", "c")
+
+    overzicht = storingen.Overzicht.uit_log(storingen.lees_log(str(tmp_path)), [])
+    assert gedood and overzicht.verklaard == {("VO", "a"): 1, ("0344", "b"): 1, ("VO", "c"): 1}
+    assert overzicht.verklaarde_mails == 2
