@@ -4,9 +4,11 @@ import copy
 import datetime
 import hmac
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -197,6 +199,21 @@ def ontgrendel_cohorten(opleiding: AangebodenOpleiding, code: str, today: dateti
     ]
 
 
+RESULTATEN_VERSIE = "catalogus:resultaten:versie"
+
+
+def resultaten_versie() -> str:
+    """The version of what the search shows: cached result lists carry it, and a change to the catalogue takes a
+    new one, so a list of before the change is never served again. Random, not a counter: a cache that lost the key
+    must not start again at a version that old lists still carry."""
+    return cache.get_or_set(RESULTATEN_VERSIE, lambda: uuid.uuid4().hex, timeout=None)
+
+
+def catalogus_gewijzigd(**_signal) -> None:
+    """An import, a programme, provider or institution saved, a whitelist changed: searches show it from now on."""
+    cache.set(RESULTATEN_VERSIE, uuid.uuid4().hex, timeout=None)
+
+
 def laatste_sync() -> datetime.datetime | None:
     dates = [s.laatste_sync for s in SyncStatus.objects.all() if s.laatste_sync]
     return max(dates) if dates else None
@@ -219,6 +236,7 @@ def run_import(bron: str, soort: str, load: Callable[[], ParsedBatch]) -> Import
         run.uitkomst, run.melding, run.klaar_op = ImportRun.Uitkomst.MISLUKT, repr(exc), timezone.now()
         run.save()
         raise
+    catalogus_gewijzigd()  # the bulk writes send no signals
     run.aantallen = counts
     run.fouten = [e.as_dict() for e in batch.errors[:2000]]
     run.uitkomst = ImportRun.Uitkomst.MET_FOUTEN if batch.errors else ImportRun.Uitkomst.GESLAAGD

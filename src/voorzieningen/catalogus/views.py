@@ -1,7 +1,13 @@
+import hashlib
+
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -13,9 +19,14 @@ from .forms import ToegangscodeForm, ZoekForm
 SESSION_KEY = "catalogus_ontgrendelde_cohorten"
 
 
+# The result list is the same for everyone who asks the same (it shows nothing of the visitor), and rendering it
+# was most of an anonymous catalogue page's 12–14 ms of CPU at the 1 April peak (docs/loadtest.md): kept in the
+# shared cache for a minute per query, page and language, and never across a change to the catalogue.
+RESULTATEN_SECONDEN = 60
+
+
 def search(request):
     form = ZoekForm(request.GET or None)
-    page = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         vraag = services.Zoekvraag(
@@ -29,16 +40,32 @@ def search(request):
         vraag = services.Zoekvraag()
     else:
         vraag = None
-    if vraag is not None:
-        page = Paginator(services.zoek_opleidingen(vraag).values_list("pk", flat=True), 20).get_page(
-            request.GET.get("pagina")
-        )
-        page.object_list = services.met_details(page.object_list)
     query = request.GET.copy()
     query.pop("pagina", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "laatste_sync": services.laatste_sync()}
-    template = "catalogus/_results.html" if request.headers.get("HX-Request") else "catalogus/search.html"
-    return render(request, template, context)
+    query = query.urlencode()
+    if vraag is None:
+        resultaten = render_to_string("catalogus/_results.html", {"form": form, "page": None})
+    else:
+        resultaten = _resultaten(vraag, request.GET.get("pagina"), query)
+    if request.headers.get("HX-Request"):
+        return HttpResponse(resultaten)
+    context = {"form": form, "resultaten": resultaten, "laatste_sync": services.laatste_sync()}
+    return render(request, "catalogus/search.html", context)
+
+
+def _resultaten(vraag, pagina: str | None, query: str) -> str:
+    """The result list's HTML for this search, page and language, from the cache when another asked it before."""
+    sleutel = (
+        "catalogus:resultaten:"
+        + hashlib.sha256(f"{services.resultaten_versie()}|{get_language()}|{pagina}|{query}".encode()).hexdigest()
+    )
+    html = cache.get(sleutel)
+    if html is None:
+        page = Paginator(services.zoek_opleidingen(vraag).values_list("pk", flat=True), 20).get_page(pagina)
+        page.object_list = services.met_details(page.object_list)
+        html = render_to_string("catalogus/_results.html", {"page": page, "query": query})
+        cache.set(sleutel, html, RESULTATEN_SECONDEN)
+    return mark_safe(html)  # noqa: S308 — rendered by our own template, autoescaped
 
 
 def _opleiding(code: str):

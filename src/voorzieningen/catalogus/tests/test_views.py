@@ -1,8 +1,11 @@
 """The public catalogue: search, inactive filter, whitelist mode and access-code cohorts."""
 
 import datetime
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from freezegun import freeze_time
 
 from voorzieningen.catalogus.models import Leertraject, RioType, SyncStatus
@@ -13,9 +16,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 
 
 def results(client, **params):
+    """The codes of the programmes the result list links to."""
     response = client.get("/", params)
     assert response.status_code == 200
-    return {o.code for o in response.context["page"]} if response.context["page"] is not None else set()
+    lijst = response.content.decode().split('<div id="resultaten"', 1)[1]
+    return set(re.findall(r'href="/opleidingen/([^/"]+)/"', lijst))
 
 
 def test_search_by_name_crebo_level_leertraject_and_place(client):
@@ -132,3 +137,41 @@ def test_no_results_says_so(client):
 def test_dutch_by_default_even_for_an_english_browser(client):
     body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="nl"' in body and "Vind je mbo-opleiding" in body
+
+
+def test_a_result_list_is_served_from_the_cache_until_the_catalogue_changes(client):
+    """The same search again costs no catalogue query; a saved programme, a whitelist change or an import shows at
+    the next search, not a minute later."""
+    kok = OpleidingFactory(wervingsnaam="Kok")
+    assert results(client, q="kok") == {kok.code}
+    with CaptureQueriesContext(connection) as gezien:
+        assert results(client, q="kok") == {kok.code}
+    assert not [q for q in gezien.captured_queries if "catalogus_aangebodenopleiding" in q["sql"]]
+
+    tweede = OpleidingFactory(wervingsnaam="Kok gespecialiseerd")  # post_save of the programme
+    assert results(client, q="kok") == {kok.code, tweede.code}
+
+    instelling = tweede.aanbieder.instelling
+    instelling.whitelist_actief = True
+    instelling.save()
+    assert results(client, q="kok") == {kok.code}
+    instelling.whitelist.add(tweede)  # m2m_changed
+    assert results(client, q="kok") == {kok.code, tweede.code}
+
+    from voorzieningen.catalogus import services
+
+    type(tweede).objects.filter(pk=tweede.pk).update(actief=False)  # as a bulk import writes: no signal
+    assert results(client, q="kok") == {kok.code, tweede.code}  # the cached list, until the import says so
+    services.catalogus_gewijzigd()  # what run_import does after applying a batch
+    assert results(client, q="kok") == {kok.code}
+
+
+def test_a_cached_result_list_is_per_language_and_per_page(client):
+    for i in range(25):
+        OpleidingFactory(wervingsnaam=f"Opleiding {i:02d}")
+    eerste, tweede = results(client), results(client, pagina=2)
+    assert len(eerste) == 20 and len(tweede) == 5 and not eerste & tweede
+    assert "25 opleidingen gevonden" in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "25 programmes found" in client.get("/").content.decode()
+    assert "25 programmes found" in client.get("/", HTTP_HX_REQUEST="true").content.decode()
