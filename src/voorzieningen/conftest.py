@@ -19,6 +19,16 @@ def _locmem_cache(settings):
     Procesgeheugen.vergeet_alle()
 
 
+@pytest.fixture(autouse=True)
+def _standaardtaal():
+    """A request through LocaleMiddleware leaves its language active in the thread (Django does not reset it after
+    the response): a test that asked a page in English must not make the next test's messages English."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 

@@ -210,8 +210,12 @@ def resultaten_versie() -> str:
 
 
 def catalogus_gewijzigd(**_signal) -> None:
-    """An import, a programme, provider or institution saved, a whitelist changed: searches show it from now on."""
-    cache.set(RESULTATEN_VERSIE, uuid.uuid4().hex, timeout=None)
+    """An import, a programme, provider or institution saved, a whitelist changed: searches show it from now on.
+    A cache that is down cannot stop the change: its lists then last their minute."""
+    try:
+        cache.set(RESULTATEN_VERSIE, uuid.uuid4().hex, timeout=None)
+    except Exception as exc:  # noqa: BLE001 — whatever the cache backend raises
+        logger.warning("catalogus: nieuwe versie van de zoekresultaten niet gezet: %s", exc)
 
 
 def laatste_sync() -> datetime.datetime | None:

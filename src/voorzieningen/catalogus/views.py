@@ -1,4 +1,6 @@
+import contextlib
 import hashlib
+import logging
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -17,6 +19,7 @@ from . import services
 from .forms import ToegangscodeForm, ZoekForm
 
 SESSION_KEY = "catalogus_ontgrendelde_cohorten"
+logger = logging.getLogger(__name__)
 
 
 # The result list is the same for everyone who asks the same (it shows nothing of the visitor), and rendering it
@@ -54,17 +57,24 @@ def search(request):
 
 
 def _resultaten(vraag, pagina: str | None, query: str) -> str:
-    """The result list's HTML for this search, page and language, from the cache when another asked it before."""
-    sleutel = (
-        "catalogus:resultaten:"
-        + hashlib.sha256(f"{services.resultaten_versie()}|{get_language()}|{pagina}|{query}".encode()).hexdigest()
-    )
-    html = cache.get(sleutel)
+    """The result list's HTML for this search, page and language, from the cache when another asked it before.
+    The cache is a saving, not a dependency: when it fails the list is made as before."""
+    try:
+        sleutel = (
+            "catalogus:resultaten:"
+            + hashlib.sha256(f"{services.resultaten_versie()}|{get_language()}|{pagina}|{query}".encode()).hexdigest()
+        )
+        html = cache.get(sleutel)
+    except Exception as exc:  # noqa: BLE001 — whatever the cache backend raises
+        logger.warning("catalogus: cache onbruikbaar, resultaten zonder cache: %s", exc)
+        sleutel, html = None, None
     if html is None:
         page = Paginator(services.zoek_opleidingen(vraag).values_list("pk", flat=True), 20).get_page(pagina)
         page.object_list = services.met_details(page.object_list)
         html = render_to_string("catalogus/_results.html", {"page": page, "query": query})
-        cache.set(sleutel, html, RESULTATEN_SECONDEN)
+        if sleutel is not None:
+            with contextlib.suppress(Exception):  # a list not kept is only made again
+                cache.set(sleutel, html, RESULTATEN_SECONDEN)
     return mark_safe(html)  # noqa: S308 — rendered by our own template, autoescaped
 
 

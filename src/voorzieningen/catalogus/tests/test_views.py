@@ -3,9 +3,10 @@
 import datetime
 import re
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+import pytest
 from freezegun import freeze_time
 
 from voorzieningen.catalogus.models import Leertraject, RioType, SyncStatus
@@ -175,3 +176,18 @@ def test_a_cached_result_list_is_per_language_and_per_page(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "25 programmes found" in client.get("/").content.decode()
     assert "25 programmes found" in client.get("/", HTTP_HX_REQUEST="true").content.decode()
+
+
+def test_a_broken_cache_costs_the_saving_not_the_page(client, monkeypatch):
+    from django.core.cache import cache
+
+    kok = OpleidingFactory(wervingsnaam="Kok")
+
+    def kapot(*args, **kwargs):
+        raise ConnectionError("redis weg")
+
+    for naam in ("get", "set", "get_or_set"):
+        monkeypatch.setattr(cache, naam, kapot)
+    assert results(client, q="kok") == {kok.code}
+    tweede = OpleidingFactory(wervingsnaam="Kok gespecialiseerd")  # saving still works: the signal cannot fail it
+    assert results(client, q="kok") == {kok.code, tweede.code}

@@ -407,16 +407,22 @@ def verstuur(adapter, request, environ, pad: str):
 
 
 def _gedood(ontvanger: str, bericht: str) -> None:
-    """SIGKILL this process inside a delivery batch, after noting what the batch's redo will deliver again: the
-    receipts the receivers answered so far in it and the e-mails already handed to the mail server."""
+    """SIGKILL this process inside a delivery batch, after noting what the batch's redo will deliver again."""
+    meld("werker-gedood", ontvanger, bericht, f"pid {os.getpid()} na het antwoord op {bericht}")
+    verklaar_partij("partij-teruggedraaid", f"pid {os.getpid()}", PROCES.in_partij[:-1])
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def verklaar_partij(soort: str, detail: str, ontvangsten: list[tuple[str, str]] | None = None) -> None:
+    """A delivery batch will not commit: what it already handed on comes again with its redo. Each receipt the
+    receivers answered in it (``ontvangsten``, by default all) is noted as ``soort``, each e-mail handed to the mail
+    server as 'mail-onderbroken'; the checks accept exactly those as explained."""
     from .omgeving import TellendePost
 
-    meld("werker-gedood", ontvanger, bericht, f"pid {os.getpid()} na het antwoord op {bericht}")
-    for eerder_ontvanger, eerder in PROCES.in_partij[:-1]:
-        meld("partij-teruggedraaid", eerder_ontvanger, eerder, f"pid {os.getpid()}")
+    for ontvanger, bericht in PROCES.in_partij if ontvangsten is None else ontvangsten:
+        meld(soort, ontvanger, bericht, detail)
     for _ in range(TellendePost.verstuurd - PROCES.mails_bij_begin):
-        meld("mail-onderbroken", detail=f"pid {os.getpid()}: partij teruggedraaid")
-    os.kill(os.getpid(), signal.SIGKILL)
+        meld("mail-onderbroken", detail=detail)
 
 
 # --- the database going away ---------------------------------------------------------------------------------

@@ -481,10 +481,7 @@ def _lever(partij: list[int], uit: dict) -> dict[int, str]:
         return outbox.lever_partij(partij)
     except storingen.db_fouten():
         uit["onderbroken"] += len(partij)
-        for ontvanger, bericht in storingen.PROCES.in_partij:
-            storingen.meld("aflevering-onderbroken", ontvanger, bericht, f"partij van {len(partij)}")
-        for _ in range(TellendePost.verstuurd - storingen.PROCES.mails_bij_begin):
-            storingen.meld("mail-onderbroken", detail=f"partij van {len(partij)}")
+        storingen.verklaar_partij("aflevering-onderbroken", f"partij van {len(partij)}")
         storingen.wacht_op_database()
         return dict.fromkeys(partij, "onderbroken")
 
