@@ -43,13 +43,12 @@ def search(request):
         vraag = services.Zoekvraag()
     else:
         vraag = None
-    query = request.GET.copy()
-    query.pop("pagina", None)
-    query = query.urlencode()
     if vraag is None:
         resultaten = render_to_string("catalogus/_results.html", {"form": form, "page": None})
     else:
-        resultaten = _resultaten(vraag, request.GET.get("pagina"), query)
+        zonder_pagina = request.GET.copy()  # the pagination links add their own
+        zonder_pagina.pop("pagina", None)
+        resultaten = _resultaten(vraag, request.GET.get("pagina"), zonder_pagina.urlencode())
     if request.headers.get("HX-Request"):
         return HttpResponse(resultaten)
     context = {"form": form, "resultaten": resultaten, "laatste_sync": services.laatste_sync()}
